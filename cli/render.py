@@ -1,0 +1,213 @@
+"""How each command's result reads in a terminal, and as JSON for scripts."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any
+
+from cli.tables import table
+
+__all__ = ["table"]
+from ledger.check import Oddity
+from ledger.diff import PlanDiff
+from ledger.ledger import dump_fields
+from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
+from ledger.state import Recorded
+from ledger.verify import Report
+
+
+def jsonable(value: Any) -> Any:
+    """Turn a result into plain JSON data."""
+    if isinstance(value, Recorded):
+        return dump_fields(value)
+    if isinstance(value, Report):
+        return {
+            "ok": value.ok,
+            "checked": value.checked,
+            "ledger_id": value.ledger_id,
+            "head": value.head_hash,
+            "failure": dataclasses.asdict(value.failure) if value.failure else None,
+        }
+    if isinstance(value, PlanDiff):
+        return {**dataclasses.asdict(value), "counts": value.counts}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    return value
+
+
+def as_json(value: Any) -> str:
+    """A result as indented JSON text."""
+    return json.dumps(jsonable(value), indent=2, ensure_ascii=False)
+
+
+_MILESTONE_HEADERS = ("code", "title", "baseline", "forecast", "completed", "status")
+
+
+def _milestone_cells(row: MilestoneRow, indent: str = "") -> list[object]:
+    return [indent + row.code, row.title, row.baseline, row.forecast, row.completed or "",
+            row.status]  # fmt: skip
+
+
+def plan_text(plan: Plan) -> str:
+    """The plan as a table: each Level-2 milestone, then its Level-3 ones indented."""
+    rows: list[list[object]] = []
+    for block in plan.releases:
+        rows.append(_milestone_cells(block.release))
+        rows.extend(_milestone_cells(m, "  ") for m in block.milestones)
+    if plan.unassigned:
+        rows.append(["(under no Level-2 milestone)", "", "", "", "", ""])
+        rows.extend(_milestone_cells(m, "  ") for m in plan.unassigned)
+    head = (
+        f"Plan as of {plan.as_of} ({plan.events} events; status judged on {plan.today}): "
+        f"{len(plan.releases)} Level-2, "
+        f"{len({m.code for b in plan.releases for m in b.milestones} | {m.code for m in plan.unassigned})}"
+        " Level-3 milestones"
+    )
+    if not rows:
+        return head + "\nThe plan is empty: `milestone define` adds milestones."
+    return head + "\n\n" + table(_MILESTONE_HEADERS, rows, widest=56)
+
+
+def rows_text(rows: list[MilestoneRow], *, empty: str) -> str:
+    """A list of milestones."""
+    if not rows:
+        return empty
+    return table(_MILESTONE_HEADERS, [_milestone_cells(r) for r in rows], widest=56)
+
+
+def show_text(detail: MilestoneDetail) -> str:
+    """One milestone in full."""
+    m = detail.milestone
+    lines = [
+        f"{m.code}: {m.title}",
+        f"  level       {m.level}" + (f"   team {m.team}" if m.team else ""),
+        f"  baseline    {m.baseline}",
+        f"  forecast    {m.forecast}",
+        f"  completed   {m.completed + ' by ' + str(detail.completed_by) if m.completed else '-'}",
+        f"  status      {m.status} (as of {detail.as_of})",
+    ]
+    if m.releases:
+        lines.append(f"  in          {', '.join(m.releases)}")
+    if m.aliases:
+        lines.append(f"  aliases     {', '.join(m.aliases)}")
+    if detail.members:
+        lines.append("")
+        lines.append(rows_text(detail.members, empty=""))
+    if detail.proposals:
+        lines.append("")
+        lines.append("Awaiting approval:")
+        lines.extend(f"  #{p.seq} under {p.rfc}: {p.summary}" for p in detail.proposals)
+    return "\n".join(lines)
+
+
+def entries_text(entries: list[Entry], *, empty: str = "No events.") -> str:
+    """History or log entries: who, when, what, which RFC, signature."""
+    if not entries:
+        return empty
+    rows = [
+        [f"#{e.seq}", e.recorded_at[:19].replace("T", " "), e.actor, e.summary,
+         f"{e.rfc} ({e.rfc_state})" if e.rfc else "", e.signature]
+        for e in entries
+    ]  # fmt: skip
+    return table(("seq", "recorded (UTC)", "actor", "what", "rfc", "signature"), rows, widest=70)
+
+
+def diff_text(result: PlanDiff) -> str:
+    """A plan diff, section by section, with counts."""
+    counts = result.counts
+    lines = [
+        f"From {result.before} to {result.after}: "
+        + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+        if any(counts.values())
+        else f"No changes from {result.before} to {result.after}."
+    ]
+    if result.added:
+        lines.append("added:     " + ", ".join(result.added))
+    if result.withdrawn:
+        lines.append("withdrawn: " + ", ".join(result.withdrawn))
+    lines.extend(f"renamed:   {c.before} → {c.after}" for c in result.renamed)
+    lines.extend(f"retitled:  {c.code}: {c.before!r} → {c.after!r}" for c in result.retitled)
+    lines.extend(
+        f"moved:     {m.code} {m.which} {m.before} → {m.after} ({m.days:+d} days)"
+        for m in result.moved
+    )
+    lines.extend(f"completed: {c.code} on {c.after}" for c in result.completed)
+    if result.reopened:
+        lines.append("reopened:  " + ", ".join(result.reopened))
+    lines.extend(f"relinked:  {c.code}: [{c.before}] → [{c.after}]" for c in result.relinked)
+    return "\n".join(lines)
+
+
+def check_text(oddities: list[Oddity]) -> str:
+    """The oddities found."""
+    if not oddities:
+        return "No oddities."
+    return table(("kind", "where", "what"), [[o.kind, o.code, o.message] for o in oddities],
+                 widest=90)  # fmt: skip
+
+
+def verify_text(report: Report) -> str:
+    """The outcome of a verification."""
+    if report.ok:
+        return (
+            f"OK: {report.checked} events verified.\n"
+            f"ledger id  {report.ledger_id}\n"
+            f"head       #{report.checked} {report.head_hash}"
+        )
+    assert report.failure is not None
+    return (
+        f"FAILED at event #{report.failure.seq}: {report.failure.reason}\n"
+        f"({report.checked} events before it verified)"
+    )
+
+
+def rfc_text(rfc: RfcSummary) -> str:
+    """One RFC with its changes."""
+    decided = f", {rfc.state} on {rfc.decided_on} by {rfc.decided_by}" if rfc.decided_on else ""
+    version = f" (version {rfc.version})" if rfc.version else ""
+    head = f"{rfc.id}: {rfc.title}\n  {rfc.state}{version}; opened by {rfc.opened_by}{decided}"
+    return head + "\n\n" + entries_text(rfc.changes, empty="No changes proposed under it yet.")
+
+
+def rfc_list_text(rfcs: list[RfcSummary]) -> str:
+    """Every RFC."""
+    if not rfcs:
+        return "No RFCs yet: `milestone rfc open RFC-1 TITLE` opens one."
+    return table(
+        ("rfc", "state", "version", "decided", "title"),
+        [[r.id, r.state, r.version or "", r.decided_on or "", r.title] for r in rfcs],
+    )
+
+
+def recorded_text(events: list[Recorded], rfc_states: dict[str, str]) -> str:
+    """What a write command recorded."""
+    from ledger.describe import describe
+
+    lines = []
+    for event in events:
+        note = ""
+        if event.rfc and rfc_states.get(event.rfc) == "open":
+            note = f"  (proposed under {event.rfc}: takes effect when it is approved)"
+        lines.append(f"recorded #{event.seq}: {describe(event)}{note}")
+    return "\n".join(lines)
+
+
+TEXT: dict[str, Callable[[Any], str]] = {
+    "plan": plan_text,
+    "show": show_text,
+    "history": lambda entries: entries_text(entries),
+    "log": lambda entries: entries_text(entries),
+    "diff": diff_text,
+    "late": lambda rows: rows_text(rows, empty="Nothing is late."),
+    "upcoming": lambda rows: rows_text(rows, empty="Nothing is due in that window."),
+    "check": check_text,
+    "verify": verify_text,
+    "rfc show": rfc_text,
+    "rfc list": rfc_list_text,
+}

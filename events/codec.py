@@ -1,0 +1,61 @@
+"""The canonical codec: event bodies as RFC 8785 bytes, their hashes, and timestamps.
+
+The bytes produced here are what gets stored, hashed, signed and verified.
+Nothing is ever re-serialised to be checked: verification works on the stored
+bytes themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import rfc8785
+
+#: Prefix of every signed message, so a ledger signature can never be replayed
+#: as a signature over something else made with the same key.
+SIGNING_CONTEXT = b"milestone-ledger/v1\n"
+
+#: `prev` of the genesis event: 32 zero bytes, hex encoded.
+GENESIS_PREV = "00" * 32
+
+#: Instants are stored as fixed-width UTC strings with microseconds so that
+#: string order equals time order, in the body and in the index columns alike.
+INSTANT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def canonical_bytes(body: dict[str, Any]) -> bytes:
+    """Return the RFC 8785 (JSON Canonicalization Scheme) encoding of an event body."""
+    return rfc8785.dumps(body)
+
+
+def body_hash(body: bytes) -> bytes:
+    """Return SHA-256 of canonical body bytes: the event's hash."""
+    return hashlib.sha256(body).digest()
+
+
+def signed_message(hash_: bytes) -> bytes:
+    """Return the exact bytes an event signature covers."""
+    return SIGNING_CONTEXT + hash_
+
+
+def decode_body(body: bytes) -> dict[str, Any]:
+    """Parse stored body bytes back into a dict (no validation)."""
+    decoded = orjson.loads(body)
+    if not isinstance(decoded, dict):
+        raise ValueError("an event body must be a JSON object")
+    return decoded
+
+
+def format_instant(moment: datetime) -> str:
+    """Format an aware or naive-UTC datetime as the ledger's fixed-width UTC string."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.strftime(INSTANT_FORMAT)
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse the ledger's fixed-width UTC string into an aware datetime."""
+    return datetime.strptime(text, INSTANT_FORMAT).replace(tzinfo=UTC)

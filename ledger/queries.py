@@ -1,0 +1,320 @@
+"""Read-side queries: the plan, one milestone, its history, the log, late lists, RFCs.
+
+Each function takes a ledger (or a view of it) and returns plain dataclasses
+that front ends render; none of them prints or changes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ledger.asof import NOW, AsOf
+from ledger.commands import check_rfc_id, find_milestone
+from ledger.describe import describe
+from ledger.errors import InvalidInput, NotFound
+from ledger.ledger import Ledger, View
+from ledger.signing import signature_ok
+from ledger.state import Milestone, PlanState, Recorded
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """A milestone as shown in a plan or list."""
+
+    code: str
+    level: int
+    title: str
+    team: str | None
+    baseline: str
+    forecast: str
+    completed: str | None
+    status: str
+    releases: list[str]
+    aliases: list[str]
+
+
+@dataclass(frozen=True)
+class ReleaseBlock:
+    """A Level-2 milestone and the Level-3 milestones under it."""
+
+    release: MilestoneRow
+    milestones: list[MilestoneRow]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole plan at one point, laid out as LDM-564 lays it out."""
+
+    as_of: str
+    today: str
+    events: int
+    releases: list[ReleaseBlock]
+    unassigned: list[MilestoneRow]
+
+
+def row(milestone: Milestone, today: str) -> MilestoneRow:
+    """A milestone as a row, its status judged on `today`."""
+    return MilestoneRow(
+        code=milestone.code,
+        level=milestone.level,
+        title=milestone.title,
+        team=milestone.team,
+        baseline=milestone.baseline,
+        forecast=milestone.forecast,
+        completed=milestone.completed,
+        status=milestone.status(today),
+        releases=list(milestone.releases),
+        aliases=list(milestone.aliases),
+    )
+
+
+def _due_order(m: Milestone) -> tuple[str, str]:
+    return (m.forecast, m.code)
+
+
+def plan(view: View) -> Plan:
+    """The plan of a view: Level-2 milestones by due date then code, each with its
+    Level-3 milestones by due date then code; withdrawn ones left out."""
+    state, today = view.state, view.today
+    live = [m for m in state.milestones.values() if not m.withdrawn]
+    level2 = sorted((m for m in live if m.level == 2), key=_due_order)
+    members: dict[str, list[Milestone]] = {m.code: [] for m in level2}
+    unassigned = []
+    for m in live:
+        if m.level != 3:
+            continue
+        homes = [r for r in m.releases if r in members]
+        for release in homes:
+            members[release].append(m)
+        if not homes:
+            unassigned.append(m)
+    blocks = [
+        ReleaseBlock(
+            row(m, today), [row(child, today) for child in sorted(members[m.code], key=_due_order)]
+        )
+        for m in level2
+    ]
+    return Plan(
+        view.label, today, view.position, blocks,
+        [row(m, today) for m in sorted(unassigned, key=_due_order)],
+    )  # fmt: skip
+
+
+def plan_rows(view: View) -> list[MilestoneRow]:
+    """Every milestone in the plan once, Level 2 then Level 3, by due date then code."""
+    live = [m for m in view.state.milestones.values() if not m.withdrawn]
+    live.sort(key=lambda m: (m.level, m.forecast, m.code))
+    return [row(m, view.today) for m in live]
+
+
+# --- one milestone ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A change waiting for an RFC's approval."""
+
+    seq: int
+    rfc: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class MilestoneDetail:
+    """Everything about one milestone at one point."""
+
+    milestone: MilestoneRow
+    withdrawn: bool
+    completed_by: str | None
+    members: list[MilestoneRow]
+    proposals: list[Proposal]
+    as_of: str
+
+
+def show(view: View, code: str) -> MilestoneDetail:
+    """One milestone as of a view, with its Level-3 members and changes awaiting RFCs."""
+    state = view.state
+    milestone = find_milestone(state, code)
+    members = sorted(
+        (m for m in state.milestones.values() if milestone.code in m.releases and not m.withdrawn),
+        key=_due_order,
+    )
+    names = {milestone.code, *milestone.aliases}
+    proposals = [
+        Proposal(event.seq, rfc_id, describe(event))
+        for rfc_id, events in state.pending.items()
+        for event in events
+        if event.subject in names
+    ]
+    return MilestoneDetail(
+        row(milestone, view.today), milestone.withdrawn, milestone.completed_by,
+        [row(m, view.today) for m in members], proposals, view.label,
+    )  # fmt: skip
+
+
+# --- history and log --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event in a history or log, for people and scripts."""
+
+    seq: int
+    recorded_at: str
+    effective: str
+    actor: str
+    type: str
+    subject: str
+    summary: str
+    rfc: str | None
+    rfc_state: str | None  # proposed | approved | rejected while the RFC is open/decided
+    signature: str  # ok | BAD | unknown key
+
+
+def _entries(ledger: Ledger, events: list[Recorded]) -> list[Entry]:
+    state = ledger.state()
+    sigs = {stored.seq: stored for stored in ledger.store.rows([e.seq for e in events])}
+    entries = []
+    for event in events:
+        stored = sigs.get(event.seq)
+        key = state.keys.get(event.key)
+        if key is None or stored is None:
+            signature = "unknown key"
+        else:
+            good = signature_ok(bytes.fromhex(key.public_key), stored.hash, stored.sig)
+            signature = "ok" if good and stored.body_hash_ok else "BAD"
+        rfc_state = None
+        if event.rfc is not None:
+            found = state.rfcs.get(event.rfc)
+            status = found.state if found else "unknown"
+            rfc_state = "proposed" if status == "open" else status
+        entries.append(
+            Entry(
+                event.seq, event.recorded_at, event.effective, event.actor, event.type,
+                event.subject, describe(event), event.rfc, rfc_state, signature,
+            )  # fmt: skip
+        )
+    return entries
+
+
+def history(ledger: Ledger, code: str) -> list[Entry]:
+    """The audit trail of a milestone: every event about it (under any of its codes),
+    including proposals and links from Level-3 milestones to it."""
+    state = ledger.state()
+    resolved = state.resolve(code)
+    if resolved is not None:
+        names = {resolved, *state.milestones[resolved].aliases}
+    else:
+        names = {code.strip()}
+        if not any(e.subject in names for e in ledger.log):
+            find_milestone(state, code)  # raises NotFound with suggestions
+    events = [
+        e
+        for e in ledger.log
+        if (e.type.startswith("milestone.") and e.subject in names)
+        or e.data.get("release") in names
+        or e.data.get("new_code") in names
+    ]
+    return _entries(ledger, events)
+
+
+def log(
+    ledger: Ledger,
+    *,
+    since: int = 0,
+    actor: str | None = None,
+    rfc: str | None = None,
+    type_: str | None = None,
+    limit: int | None = None,
+) -> list[Entry]:
+    """Events after `since`, filtered by actor, RFC and type (a prefix such as
+    `milestone.` matches every milestone event)."""
+    rfc_id = check_rfc_id(rfc) if rfc else None
+    events = [
+        e
+        for e in ledger.log[since:]
+        if (actor is None or e.actor == actor)
+        and (rfc_id is None or e.rfc == rfc_id or e.subject == rfc_id)
+        and (type_ is None or e.type == type_ or e.type.startswith(type_.rstrip(".") + "."))
+    ]
+    if limit is not None:
+        events = events[-limit:]
+    return _entries(ledger, events)
+
+
+# --- late and upcoming ------------------------------------------------------------------------
+
+
+def late(view: View) -> list[MilestoneRow]:
+    """Milestones not done whose forecast date is before the view's day, most overdue first."""
+    rows = [
+        row(m, view.today)
+        for m in view.state.milestones.values()
+        if not m.withdrawn and m.completed is None and m.forecast < view.today
+    ]
+    return sorted(rows, key=lambda r: (r.forecast, r.code))
+
+
+def upcoming(ledger: Ledger, *, days: int = 30) -> list[MilestoneRow]:
+    """Milestones not done that are due from today through the next `days` days."""
+    if days < 0:
+        raise InvalidInput("--days must be zero or more")
+    today = ledger.today()
+    until = (date.fromisoformat(today) + timedelta(days=days)).isoformat()
+    rows = [
+        row(m, today)
+        for m in ledger.state().milestones.values()
+        if not m.withdrawn and m.completed is None and today <= m.forecast <= until
+    ]
+    return sorted(rows, key=lambda r: (r.forecast, r.code))
+
+
+# --- RFCs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RfcSummary:
+    """An RFC and what was proposed under it."""
+
+    id: str
+    title: str
+    state: str
+    opened_by: str
+    decided_on: str | None
+    decided_by: str | None
+    version: str | None
+    changes: list[Entry] = field(default_factory=list)
+
+
+def rfc_list(ledger: Ledger) -> list[RfcSummary]:
+    """Every RFC, in the order they were opened."""
+    state = ledger.state()
+    return [
+        RfcSummary(r.id, r.title, r.state, r.opened_by, r.decided_on, r.decided_by, r.version)
+        for r in sorted(state.rfcs.values(), key=lambda r: r.opened_seq)
+    ]
+
+
+def rfc_show(ledger: Ledger, rfc: str) -> RfcSummary:
+    """One RFC with every change proposed under it and whether it took effect."""
+    rfc_id = check_rfc_id(rfc)
+    state = ledger.state()
+    found = state.rfcs.get(rfc_id)
+    if found is None:
+        raise NotFound(f"{rfc_id} is not in this ledger; `milestone rfc list` shows the RFCs")
+    changes = _entries(ledger, [e for e in ledger.log if e.rfc == rfc_id])
+    return RfcSummary(
+        found.id, found.title, found.state, found.opened_by, found.decided_on,
+        found.decided_by, found.version, changes,
+    )  # fmt: skip
+
+
+def view_of(ledger: Ledger, as_of: AsOf = NOW, known_at: str | None = None) -> View:
+    """Shorthand for `ledger.view`, for symmetry with the other queries."""
+    return ledger.view(as_of, known_at=known_at)
+
+
+def state_of(view: View) -> PlanState:
+    """The folded state behind a view."""
+    return view.state

@@ -9,6 +9,7 @@ lock, both taken before the head is read. Readers never block.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ SCHEMA_VERSION = 1
 
 #: Advisory lock key for appends on PostgreSQL (one ledger per database).
 _PG_LOCK_KEY = 0x6D696C65  # "mile"
+
+#: How often `wait_for_events` looks for new events when it polls.
+_POLL_SECONDS = 0.2
 
 
 class EventRecord(SQLModel, table=True):
@@ -59,8 +63,18 @@ class MetaRecord(SQLModel, table=True):
     value: str
 
 
+class CursorRecord(SQLModel, table=True):
+    """How far a follower (such as the Slack announcer) has read. Derived data."""
+
+    __tablename__ = "follower_cursors"
+
+    name: str = Field(primary_key=True, max_length=100)
+    seq: int
+
+
 _EVENTS = EventRecord.__table__  # type: ignore[attr-defined]
 _META = MetaRecord.__table__  # type: ignore[attr-defined]
+_CURSORS = CursorRecord.__table__  # type: ignore[attr-defined]
 _COLUMNS = (
     "seq", "id", "type", "subject", "actor", "key", "rfc", "idem",
     "recorded_at", "effective", "body", "hash", "sig",
@@ -201,7 +215,7 @@ class Store:
                 if self.dialect == "postgresql":
                     # Two processes running `init` at once must not race on DDL.
                     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-                SQLModel.metadata.create_all(conn, tables=[_EVENTS, _META])
+                SQLModel.metadata.create_all(conn, tables=[_EVENTS, _META, _CURSORS])
                 triggers = _POSTGRES_TRIGGERS if self.dialect == "postgresql" else _SQLITE_TRIGGERS
                 for statement in triggers:
                     conn.exec_driver_sql(statement)
@@ -303,6 +317,46 @@ class Store:
                 return
             yield from chunk
             after = chunk[-1].seq
+
+    def last_seq(self) -> int:
+        """The seq of the last event (0 for none), without reading its body."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.max(_EVENTS.c.seq))).scalar() or 0
+
+    def wait_for_events(self, *, after: int, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for an event with seq > `after`; True if one exists.
+
+        Polls on every database (a short sleep between looks). Events are
+        gap-free and committed in seq order, so a reader that resumes after N
+        never misses one that commits later.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.last_seq() > after:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(_POLL_SECONDS, remaining))
+
+    # --- follower cursors (derived data) ---------------------------------------------------------
+
+    def cursor(self, name: str) -> int:
+        """The last seq the follower `name` has handled (0 if it never ran)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                sa.select(_CURSORS.c.seq).where(_CURSORS.c.name == name)
+            ).scalar()
+        return int(value or 0)
+
+    def save_cursor(self, name: str, seq: int) -> None:
+        """Record that the follower `name` has handled every event up to `seq`."""
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                sa.update(_CURSORS).where(_CURSORS.c.name == name).values(seq=seq)
+            ).rowcount
+            if not updated:
+                conn.execute(sa.insert(_CURSORS).values(name=name, seq=seq))
 
     # --- writes ---------------------------------------------------------------------------
 

@@ -218,7 +218,7 @@ class Store:
                 SQLModel.metadata.create_all(conn, tables=[_EVENTS, _META, _CURSORS])
                 triggers = _POSTGRES_TRIGGERS if self.dialect == "postgresql" else _SQLITE_TRIGGERS
                 for statement in triggers:
-                    conn.exec_driver_sql(statement)
+                    conn.execute(sa.text(statement))
                 existing = conn.execute(
                     sa.select(_META.c.value).where(_META.c.name == "schema_version")
                 ).scalar()

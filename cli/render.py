@@ -138,6 +138,7 @@ def diff_text(result: PlanDiff) -> str:
         for m in result.moved
     )
     lines.extend(f"completed: {c.code} on {c.after}" for c in result.completed)
+    lines.extend(f"redated:   {c.code} completed {c.before} → {c.after}" for c in result.redated)
     if result.reopened:
         lines.append("reopened:  " + ", ".join(result.reopened))
     lines.extend(f"relinked:  {c.code}: [{c.before}] → [{c.after}]" for c in result.relinked)

@@ -195,15 +195,30 @@ class RfcRejected(Fact):
     reason: str | None = None
 
 
+class ChangeRecordRow(BaseModel):
+    """One row of a document's change record, as the imported revision states it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    version: str | None = None
+    date: date
+    description: str
+    owner: str = ""
+    rfc: str | None = None
+
+
 class RevisionImported(Fact):
     """A revision of the plan document was imported; the events before this one
-    (back to the previous import) brought the ledger to that revision's plan."""
+    (back to the previous import) brought the ledger to that revision's plan.
+
+    `change_record` keeps the document's change record as the document states it,
+    including rows that name no RFC (and so became no `rfc.approved` event)."""
 
     type: ClassVar[str] = "revision.imported"
     source: str
     document_date: date
     sha256: str
     counts: dict[str, int]
+    change_record: tuple[ChangeRecordRow, ...] = ()
 
 
 FACTS: dict[str, type[Fact]] = {

@@ -17,7 +17,7 @@ def _days(a: str, b: str) -> str:
 def _moved(which: str) -> Callable[[dict[str, Any]], str]:
     def text(d: dict[str, Any]) -> str:
         why = f" ({d['reason']})" if d.get("reason") else ""
-        return f"{which} moved {d['from']} → {d['to']} ({_days(d['from'], d['to'])}){why}"
+        return f"{d['code']} {which} moved {d['from']} → {d['to']} ({_days(d['from'], d['to'])}){why}"
 
     return text
 

@@ -46,6 +46,7 @@ class PlanDiff:
     moved: list[Move] = field(default_factory=list)
     completed: list[Change] = field(default_factory=list)
     reopened: list[str] = field(default_factory=list)
+    redated: list[Change] = field(default_factory=list)  # completion date changed
     relinked: list[Change] = field(default_factory=list)
 
     @property
@@ -59,6 +60,7 @@ class PlanDiff:
             "moved": len({m.code for m in self.moved}),
             "completed": len(self.completed),
             "reopened": len(self.reopened),
+            "redated": len(self.redated),
             "relinked": len(self.relinked),
         }
 
@@ -76,6 +78,8 @@ def diff(before: View, after: View) -> PlanDiff:
     old, new = _live(before.state), _live(after.state)
     result = PlanDiff(before.label, after.label)
     matched: set[str] = set()
+    # Earlier codes by their current ones, so a renamed Level-2 does not count as a relink.
+    renames = {alias: code for code, m in new.items() for alias in m.aliases}
     for code in sorted(new):
         m = new[code]
         prior = next(
@@ -97,8 +101,9 @@ def diff(before: View, after: View) -> PlanDiff:
             result.completed.append(Change(code, "", m.completed))
         elif m.completed is None and prior.completed is not None:
             result.reopened.append(code)
-        # Compare membership on current codes, so a renamed Level-2 is no relink.
-        renames = {alias: c for c, n in new.items() for alias in n.aliases}
+        elif m.completed != prior.completed:
+            # Done in both, on another day now: say so rather than drop it.
+            result.redated.append(Change(code, prior.completed or "", m.completed or ""))
         was = sorted({renames.get(r, r) for r in prior.releases})
         now = sorted(m.releases)
         if was != now:

@@ -129,6 +129,8 @@ def _renamed(state: PlanState, event: Recorded) -> None:
     old = m.code
     del state.milestones[old]
     m.code = new
+    # Renaming back to an earlier spelling: that spelling is the code again, not an alias.
+    m.aliases = [alias for alias in m.aliases if alias != new]
     m.aliases.append(old)
     state.milestones[new] = m
     state.aliases.pop(new, None)

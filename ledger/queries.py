@@ -15,7 +15,7 @@ from ledger.describe import describe
 from ledger.errors import InvalidInput, NotFound
 from ledger.ledger import Ledger, View
 from ledger.signing import signature_ok
-from ledger.state import Milestone, PlanState, Recorded
+from ledger.state import Milestone, Recorded
 
 
 @dataclass(frozen=True)
@@ -99,13 +99,6 @@ def plan(view: View) -> Plan:
         view.label, today, view.position, blocks,
         [row(m, today) for m in sorted(unassigned, key=_due_order)],
     )  # fmt: skip
-
-
-def plan_rows(view: View) -> list[MilestoneRow]:
-    """Every milestone in the plan once, Level 2 then Level 3, by due date then code."""
-    live = [m for m in view.state.milestones.values() if not m.withdrawn]
-    live.sort(key=lambda m: (m.level, m.forecast, m.code))
-    return [row(m, view.today) for m in live]
 
 
 # --- one milestone ----------------------------------------------------------------------------
@@ -313,8 +306,3 @@ def rfc_show(ledger: Ledger, rfc: str) -> RfcSummary:
 def view_of(ledger: Ledger, as_of: AsOf = NOW, known_at: str | None = None) -> View:
     """Shorthand for `ledger.view`, for symmetry with the other queries."""
     return ledger.view(as_of, known_at=known_at)
-
-
-def state_of(view: View) -> PlanState:
-    """The folded state behind a view."""
-    return view.state

@@ -49,6 +49,10 @@ class NotInitialised(LedgerError):
     exit_code = 7
 
 
+class UnsupportedSchema(NotInitialised):
+    """The database holds a ledger made by another version of milestone-ledger."""
+
+
 class ChainBroken(LedgerError):
     """The stored chain does not verify; writes refuse to append after a broken head."""
 

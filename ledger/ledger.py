@@ -84,14 +84,28 @@ class Timeline:
 
     def state_at(self, count: int) -> PlanState:
         """A fresh state folded from the first `count` events."""
+        self._warm()
         start = max(n for n in self._snapshots if n <= count)
         state = self._snapshots[start].copy()
         for index in range(start, count):
             apply(state, self.events[index])
-            done = index + 1
-            if done % SNAPSHOT_EVERY == 0 and done not in self._snapshots:
-                self._snapshots[done] = state.copy()
         return state
+
+    def _warm(self) -> None:
+        """Take the missing snapshots, folding once from the last one to the end.
+
+        Done on the first view that needs them, so every later view folds at most
+        `SNAPSHOT_EVERY` events onto a copy, wherever in the log it falls.
+        """
+        last = max(self._snapshots)
+        if last + SNAPSHOT_EVERY > len(self.events):
+            return
+        state = self._snapshots[last].copy()
+        for index in range(last, len(self.events)):
+            apply(state, self.events[index])
+            done = index + 1
+            if done % SNAPSHOT_EVERY == 0:
+                self._snapshots[done] = state.copy()
 
 
 class Ledger:
@@ -117,7 +131,7 @@ class Ledger:
         ledger = cls(Store.open(url), clock=clock)
         ledger.refresh()
         if not ledger.log:
-            raise_not_initialised(url)
+            raise_not_initialised(ledger.store.where)
         return ledger
 
     @classmethod
@@ -137,7 +151,7 @@ class Ledger:
         ledger.refresh()
         if ledger.log:
             raise InvalidInput(
-                f"{url} already holds the ledger {ledger.state().name!r} "
+                f"{ledger.store.where} already holds the ledger {ledger.state().name!r} "
                 f"(id {ledger.ledger_id}); use it, or choose another --db"
             )
         genesis = LedgerCreated(
@@ -348,13 +362,14 @@ class Ledger:
     ) -> list[Recorded]:
         written: list[StoredEvent] = []
         with self.store.writing() as txn:
-            self._extend(txn.read_after(len(self.log)))
+            caught_up = txn.read_after(len(self.log))
+            self._extend(caught_up)
             if idem is not None and (done := txn.by_idem(idem)) is not None:
                 return [e for e in self.log if e.idem == idem] or [self._decode(done)]
             if genesis and self.log:
                 raise Conflict("another process created this ledger at the same moment")
             if not genesis:
-                self._check_head()
+                self._check_head(caught_up[-1] if caught_up else None)
             if expect_head is not None and len(self.log) != expect_head:
                 raise Conflict(
                     f"the ledger moved on while you were deciding (head was #{expect_head}, "
@@ -400,8 +415,13 @@ class Ledger:
         self._head_checked = len(self.log)
         return self.log[-len(written) :] if written else []
 
-    def _check_head(self) -> None:
-        """Refuse to append after a broken chain or a head whose signature fails."""
+    def _check_head(self, head_row: StoredEvent | None = None) -> None:
+        """Refuse to append after a broken chain or a head whose signature fails.
+
+        `head_row` is the stored head when the caller has just read it (inside
+        the write lock): reading it again would hold the lock for a round trip
+        on a second connection.
+        """
         if self.broken is not None:
             seq, reason = self.broken
             raise ChainBroken(
@@ -411,7 +431,10 @@ class Ledger:
         if self._head_checked == len(self.log) or not self.log:
             return
         head = self.log[-1]
-        row = self.store.read(after=head.seq - 1, upto=head.seq)[0]
+        if head_row is not None and head_row.seq == head.seq:
+            row = head_row
+        else:
+            row = self.store.read(after=head.seq - 1, upto=head.seq)[0]
         key = self.state().keys.get(head.key)
         if key is None or not signature_ok(bytes.fromhex(key.public_key), row.hash, row.sig):
             self._note_break(head.seq, "the signature of the head event does not verify")
@@ -443,11 +466,11 @@ def authorise(state: PlanState, *, signer: Signer, actor: str | None) -> str:
     raise PermissionDenied(f"key {signer.key_id} signs for {key.actor}, not for {actor}")
 
 
-def raise_not_initialised(url: str) -> None:
+def raise_not_initialised(where: str) -> None:
     """Raise the error for a database that has tables but no genesis event."""
     from ledger.errors import NotInitialised
 
-    raise NotInitialised(f"the database at {url} holds no ledger yet; run `milestone init`")
+    raise NotInitialised(f"the database at {where} holds no ledger yet; run `milestone init`")
 
 
 def _fold_list(events: Sequence[Recorded]) -> PlanState:

@@ -69,7 +69,7 @@ def import_log(
     """Load an export into an empty database, after verifying all of it."""
     if store.head() is not None:
         raise InvalidInput(
-            f"the database at {store.url} already holds a ledger; import into a new one (--db)"
+            f"the database at {store.where} already holds a ledger; import into a new one (--db)"
         )
     rows = list(read_export(path))
     report = verify_rows(rows)

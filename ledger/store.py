@@ -91,6 +91,14 @@ _COLUMNS = (
 )  # fmt: skip
 
 
+#: Statements used on every append, built once: constructing a SELECT per call
+#: cost about as much as the fsync'd commit itself.
+_ALL_COLUMNS = sa.select(*(_EVENTS.c[name] for name in _COLUMNS))
+_AFTER = _ALL_COLUMNS.where(_EVENTS.c.seq > sa.bindparam("after")).order_by(_EVENTS.c.seq)
+_HEAD = _ALL_COLUMNS.order_by(_EVENTS.c.seq.desc()).limit(1)
+_BY_IDEM = _ALL_COLUMNS.where(_EVENTS.c.idem == sa.bindparam("idem"))
+
+
 @dataclass(frozen=True, slots=True)
 class StoredEvent:
     """An event row exactly as stored: index columns plus body, hash and signature."""
@@ -384,7 +392,7 @@ class Store:
 
     def read(self, *, after: int = 0, upto: int | None = None) -> list[StoredEvent]:
         """Events with `after < seq <= upto`, in seq order."""
-        query = sa.select(*(_EVENTS.c[name] for name in _COLUMNS)).where(_EVENTS.c.seq > after)
+        query = _ALL_COLUMNS.where(_EVENTS.c.seq > after)
         if upto is not None:
             query = query.where(_EVENTS.c.seq <= upto)
         with self.engine.connect() as conn:
@@ -402,7 +410,7 @@ class Store:
         limit: int | None = None,
     ) -> list[StoredEvent]:
         """Events filtered on index columns, in seq order."""
-        query = sa.select(*(_EVENTS.c[name] for name in _COLUMNS)).where(_EVENTS.c.seq > since)
+        query = _ALL_COLUMNS.where(_EVENTS.c.seq > since)
         if actor is not None:
             query = query.where(_EVENTS.c.actor == actor)
         if rfc is not None:
@@ -426,7 +434,7 @@ class Store:
         """The events with the given seqs, in seq order."""
         if not seqs:
             return []
-        query = sa.select(*(_EVENTS.c[name] for name in _COLUMNS)).where(
+        query = _ALL_COLUMNS.where(
             _EVENTS.c.seq.in_(list(seqs))
         )
         with self.engine.connect() as conn:
@@ -623,9 +631,7 @@ class WriteTransaction:
 
     def read_after(self, seq: int) -> list[StoredEvent]:
         """Events committed after `seq`, in order."""
-        query = sa.select(*(_EVENTS.c[name] for name in _COLUMNS)).where(_EVENTS.c.seq > seq)
-        rows = self._conn.execute(query.order_by(_EVENTS.c.seq)).all()
-        return [_stored(row) for row in rows]
+        return [_stored(row) for row in self._conn.execute(_AFTER, {"after": seq}).all()]
 
     def by_idem(self, idem: str) -> StoredEvent | None:
         """The event recorded under an idempotency key, if any."""
@@ -644,14 +650,12 @@ class WriteTransaction:
 
 
 def _head(conn: Connection) -> StoredEvent | None:
-    query = sa.select(*(_EVENTS.c[name] for name in _COLUMNS)).order_by(_EVENTS.c.seq.desc())
-    row = conn.execute(query.limit(1)).first()
+    row = conn.execute(_HEAD).first()
     return _stored(row) if row is not None else None
 
 
 def _by_idem(conn: Connection, idem: str) -> StoredEvent | None:
-    query = sa.select(*(_EVENTS.c[name] for name in _COLUMNS)).where(_EVENTS.c.idem == idem)
-    row = conn.execute(query).first()
+    row = conn.execute(_BY_IDEM, {"idem": idem}).first()
     return _stored(row) if row is not None else None
 
 

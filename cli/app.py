@@ -27,7 +27,6 @@ from ledger.asof import parse_as_of
 from ledger.errors import LedgerError, NotInitialised
 from ledger.ledger import Ledger
 from ledger.queries import plan as plan_query
-from ledger.queries import plan_rows
 from ledger.render import to_csv, to_latex, to_markdown
 from ledger.signing import Signer, generate_key_file, load_key_file, load_public_key_file
 from ledger.state import Recorded
@@ -206,10 +205,9 @@ def _print(
         typer.echo(render.recorded_text(events, states))
         return
     if command.name == "plan" and fmt not in (None, PlanFormat.table):
-        view = context.ledger.view(parse_as_of(result.as_of if result.as_of != "now" else None))
         text = {
             PlanFormat.json: lambda: render.as_json(result),
-            PlanFormat.csv: lambda: to_csv(plan_rows(view)),
+            PlanFormat.csv: lambda: to_csv(result),
             PlanFormat.md: lambda: to_markdown(result),
             PlanFormat.tex: lambda: to_latex(result),
         }[fmt]()
@@ -258,7 +256,7 @@ def init(
     except LedgerError as error:
         raise fail(error) from None
     typer.echo(
-        f"{made}created ledger {name!r} at {settings.db_url}\n"
+        f"{made}created ledger {name!r} at {ledger.store.where}\n"
         f"you are {who}: admin, editor and approver\n"
         f"ledger id {ledger.ledger_id}\n"
         "(write the ledger id down: `milestone verify --ledger-id ID` checks a copy against it)"
@@ -361,6 +359,33 @@ def import_command(
     typer.echo(f"imported {report.checked} events; ledger id {report.ledger_id}")
 
 
+@app.command("import-doc")
+def import_doc(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="a plain-text rendering of an LDM-564 revision")],
+    date: Annotated[
+        str | None,
+        typer.Option(help="effective date of the changes (default: its 'Latest Revision')"),
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
+) -> None:
+    """Import an LDM-564 revision: append the events that make the plan equal to it (admin).
+
+    Importing the same file again appends nothing.
+    """
+    from ledger.importer import import_revision_file
+
+    settings = _settings(ctx)
+    try:
+        result = import_revision_file(
+            ledger=settings.open_ledger(), signer=settings.load_signer(), path=file, on=date,
+            progress=lambda message: typer.echo(message, err=True),
+        )  # fmt: skip
+    except LedgerError as error:
+        raise fail(error) from None
+    typer.echo(render.as_json(result) if json_ else result.summary())
+
+
 @app.command("verify-file")
 def verify_file(
     file: Annotated[Path, typer.Argument(help="a file written by `milestone export`")],
@@ -417,6 +442,41 @@ def demo(
                  "Start your own with `milestone init`.")  # fmt: skip
         typer.echo(where)
         ledger.close()
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="HTTP port")] = 3000,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    socket: Annotated[
+        bool, typer.Option("--socket", help="connect by Socket Mode (SLACK_APP_TOKEN), not HTTP")
+    ] = False,
+    announce: Annotated[
+        bool,
+        typer.Option(
+            "--announce/--no-announce", help="post every change to MILESTONE_SLACK_CHANNEL"
+        ),
+    ] = True,
+    announce_only: Annotated[
+        bool, typer.Option("--announce-only", help="run only the announcer (no requests)")
+    ] = False,
+) -> None:
+    """Run the Slack bot: requests at http://HOST:PORT/slack/events, or Socket Mode.
+
+    Configured by SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP), SLACK_APP_TOKEN
+    (Socket Mode), MILESTONE_BOT_KEY, MILESTONE_SLACK_CHANNEL and
+    MILESTONE_SLACK_API_URL; see docs/slack.md.
+    """
+    # The bot is the other front end and the CLI never imports it: this process
+    # becomes `python -m bot`, which reads its settings and serves. The database URL
+    # goes in the environment, not on a command line anyone can list with `ps`.
+    argv = [sys.executable, "-m", "bot", "--host", host, "--port", str(port)]
+    argv += ["--socket"] if socket else []
+    argv += [] if announce else ["--no-announce"]
+    argv += ["--announce-only"] if announce_only else []
+    sys.stdout.flush()
+    os.execve(sys.executable, argv, {**os.environ, "MILESTONE_DB_URL": _settings(ctx).db_url})
 
 
 def main() -> None:

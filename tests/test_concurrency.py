@@ -262,8 +262,6 @@ def test_reads_complete_while_another_connection_holds_the_write_lock(
 @pytest.fixture
 def other_schema(db_kind):
     """A second, empty PostgreSQL schema (dropped afterwards), for a second ledger."""
-    if db_kind != "postgresql":
-        pytest.skip("one SQLite file holds one ledger; there is nothing to share a lock with")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_SERVER)
     with admin.begin() as conn:
@@ -274,6 +272,7 @@ def other_schema(db_kind):
     admin.dispose()
 
 
+@pytest.mark.postgresql_only
 def test_ledgers_in_two_postgresql_schemas_do_not_wait_for_each_other(
     db_url, admin_key, other_schema
 ):
@@ -294,6 +293,7 @@ def test_ledgers_in_two_postgresql_schemas_do_not_wait_for_each_other(
     second.close()
 
 
+@pytest.mark.postgresql_only
 def test_writers_whose_search_paths_differ_but_find_one_ledger_share_its_lock(
     open_ledger, db_url, other_schema
 ):

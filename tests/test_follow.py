@@ -33,11 +33,6 @@ def _waiting(store: Store, *, after: int, timeout: float) -> queue.Queue[tuple[b
     return out
 
 
-def _pg_only(db_kind: str) -> None:
-    if db_kind != "postgresql":
-        pytest.skip("SQLite followers poll; there is no channel to listen on")
-
-
 def test_waiting_after_an_older_seq_returns_at_once(open_ledger, db_url):
     follower = Store.open(db_url)
 
@@ -102,10 +97,10 @@ def test_a_follower_sees_every_event_once_and_in_order_while_writers_append(
     follower.close()
 
 
+@pytest.mark.postgresql_only
 def test_an_append_notifies_the_ledgers_channel_when_it_commits_and_only_then(
     db_kind, open_ledger, admin_key, db_url
 ):
-    _pg_only(db_kind)
     store = open_ledger.store
     cargs, cparams = store.engine.dialect.create_connect_args(store.engine.url)
     listener = psycopg.connect(*cargs, **cparams, autocommit=True)
@@ -126,10 +121,10 @@ def test_an_append_notifies_the_ledgers_channel_when_it_commits_and_only_then(
     listener.close()
 
 
+@pytest.mark.postgresql_only
 def test_a_postgresql_follower_is_woken_by_notify_not_by_polling(
     db_kind, open_ledger, admin_key, db_url, monkeypatch
 ):
-    _pg_only(db_kind)
     monkeypatch.setattr(store_module, "_POLL_SECONDS", 3600.0)
     follower = Store.open(db_url)
     head = len(open_ledger.log)
@@ -143,10 +138,10 @@ def test_a_postgresql_follower_is_woken_by_notify_not_by_polling(
     follower.close()
 
 
+@pytest.mark.postgresql_only
 def test_a_postgresql_follower_survives_losing_its_listening_connection(
     db_kind, open_ledger, admin_key, db_url
 ):
-    _pg_only(db_kind)
     follower = Store.open(db_url)
     head = len(open_ledger.log)
     assert follower.wait_for_events(after=head, timeout=0.1) is False

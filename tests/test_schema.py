@@ -134,9 +134,8 @@ def test_the_database_refuses_to_change_or_remove_events(ledger, db_kind, db_url
     reader.close()
 
 
+@pytest.mark.postgresql_only
 def test_a_postgresql_search_path_without_a_schema_is_explained(db_kind, db_url):
-    if db_kind != "postgresql":
-        pytest.skip("SQLite has no schemas")
     url = db_url.rsplit("%3D", 1)[0] + "%3Dno_such_schema"
 
     with pytest.raises(NotInitialised, match="names no schema that exists"):

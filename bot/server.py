@@ -1,0 +1,170 @@
+"""Serving the bot: HTTP at /slack/events under uvicorn, or Slack's Socket Mode.
+
+HTTP mode uses Bolt's own ASGI adapter, with one change: the sync Bolt app
+is dispatched on a worker thread rather than on the event loop, so a request
+waiting for the ledger never stalls the others (the adapter as shipped calls
+the sync app from its coroutine).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import uvicorn
+from slack_bolt.adapter.asgi import SlackRequestHandler
+from slack_bolt.adapter.asgi.http_request import AsgiHttpRequest
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
+
+from bot.app import RECEIVED_AT, Bot
+from bot.settings import ConfigError
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+class SlackEndpoint(SlackRequestHandler):
+    """The ASGI application: Slack's requests at /slack/events, a health check at /healthz."""
+
+    def __init__(self, bot: Bot, *, threads: int = 32) -> None:
+        super().__init__(bot.app, path=EVENTS_PATH)
+        # Request threads mostly wait (for a worker, for the ledger), so there are many.
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="slack-request")
+
+    async def dispatch(self, request: AsgiHttpRequest) -> BoltResponse:
+        """Verify and handle one request on a request thread."""
+        received = time.monotonic()
+        bolt_request = BoltRequest(
+            body=await request.get_raw_body(),
+            query=request.query_string,
+            headers=request.get_headers(),
+            context={RECEIVED_AT: received},
+        )
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self.app.dispatch, bolt_request)
+
+    async def __call__(
+        self, scope: Any, receive: Callable[..., Any], send: Callable[..., Any]
+    ) -> None:
+        """Answer the health check here; everything else goes to Bolt's adapter."""
+        if scope["type"] == "http" and scope["path"] == HEALTH_PATH and scope["method"] == "GET":
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"text/plain")]})  # fmt: skip
+            await send({"type": "http.response.body", "body": b"ok\n"})
+            return
+        await super().__call__(scope, receive, send)
+
+    def close(self) -> None:
+        """Let requests in hand finish, then stop the request threads."""
+        self.executor.shutdown(wait=True)
+
+
+class HttpService:
+    """The bot under uvicorn on one host and port (0: any free port), with its announcer."""
+
+    def __init__(self, bot: Bot, *, host: str = "127.0.0.1", port: int = 3000,
+                 announce: bool = True) -> None:  # fmt: skip
+        self.bot = bot
+        self.announce = announce
+        self.endpoint = SlackEndpoint(bot)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.socket = socket.socket(family, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            self.socket.bind((host, port))
+            # Listen now: connections made before uvicorn is up wait in the backlog.
+            self.socket.listen(2048)
+        except OSError as error:
+            self.socket.close()
+            self.endpoint.close()
+            bot.close()
+            raise ConfigError(
+                f"cannot listen on {host}:{port} ({error.strerror}); choose another --port "
+                "or --host"
+            ) from None
+        self.host, self.port = host, self.socket.getsockname()[1]
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                self.endpoint,
+                lifespan="off",
+                access_log=False,
+                log_config=None,
+                timeout_graceful_shutdown=5,
+            )
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """Where Slack sends requests (behind a TLS proxy in production)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{EVENTS_PATH}"
+
+    def _begin(self) -> None:
+        if self.announce and self.bot.announcer is not None:
+            self.bot.announcer.start()
+
+    def run(self) -> None:
+        """Serve in the foreground until interrupted (Ctrl-C, SIGTERM)."""
+        self._begin()
+        try:
+            self.server.run(sockets=[self.socket])
+        finally:
+            self.close()
+
+    def start(self, timeout: float = 10.0) -> HttpService:
+        """Serve on a background thread; return once the server accepts connections."""
+        self._begin()
+        self._thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, name="uvicorn", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the HTTP server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (requests in hand finish) and release everything."""
+        if self.bot.announcer is not None:
+            self.bot.announcer.stop(wait=False)  # winds down while the server does
+        self.server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+        self.close()
+
+    def close(self) -> None:
+        """Release the socket, the request threads and the bot."""
+        self.socket.close()
+        self.endpoint.close()
+        self.bot.close()
+
+
+def socket_mode_handler(bot: Bot) -> SocketModeHandler:
+    """A Socket Mode connection for the bot, with its app-level token (refused without one)."""
+    bot.settings.require_socket()
+    return SocketModeHandler(bot.app, app_token=bot.settings.app_token)
+
+
+def serve_socket_mode(bot: Bot, *, announce: bool = True) -> None:
+    """Connect to Slack over Socket Mode and serve until interrupted."""
+    handler = socket_mode_handler(bot)
+    if announce and bot.announcer is not None:
+        bot.announcer.start()
+    try:
+        handler.start()
+    finally:
+        handler.close()
+        bot.close()

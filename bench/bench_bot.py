@@ -50,23 +50,38 @@ def seed(db_url: str, folder: Path) -> None:
     """A ledger with 6 Level-2 and MILESTONES Level-3 milestones; engineers are editors."""
     admin = generate_key_file(folder / "admin.pem")
     bot = generate_key_file(folder / "bot.pem")
-    ledger = Ledger.create(db_url, name="bench", signer=admin, actor="admin",
-                           baseline_control=False)  # fmt: skip
-    commands.add_key(ledger=ledger, signer=admin, actor_name="bot:slack",
-                     public_raw=bot.public_raw, delegate_for="slack:")  # fmt: skip
+    ledger = Ledger.create(
+        db_url, name="bench", signer=admin, actor="admin", baseline_control=False
+    )
+    commands.add_key(
+        ledger=ledger,
+        signer=admin,
+        actor_name="bot:slack",
+        public_raw=bot.public_raw,
+        delegate_for="slack:",
+    )
     for user in USERS:
-        commands.grant_role(ledger=ledger, signer=admin, actor_name=f"slack:{TEAM}/{user}",
-                            role="editor")  # fmt: skip
+        commands.grant_role(
+            ledger=ledger, signer=admin, actor_name=f"slack:{TEAM}/{user}", role="editor"
+        )
     for n in range(6):
         commands.define_milestone(
-            ledger=ledger, signer=admin, code=f"LDM-503-{n:02d}", title=f"Release {n}",
-            due=f"2031-{n + 1:02d}-28", level=2,
-        )  # fmt: skip
+            ledger=ledger,
+            signer=admin,
+            code=f"LDM-503-{n:02d}",
+            title=f"Release {n}",
+            due=f"2031-{n + 1:02d}-28",
+            level=2,
+        )
     for n in range(MILESTONES):
         commands.define_milestone(
-            ledger=ledger, signer=admin, code=f"DM-AP-{n}", title=f"Alert work item {n}",
-            due=f"2030-{n % 12 + 1:02d}-{n % 28 + 1:02d}", releases=[f"LDM-503-{n % 6:02d}"],
-        )  # fmt: skip
+            ledger=ledger,
+            signer=admin,
+            code=f"DM-AP-{n}",
+            title=f"Alert work item {n}",
+            due=f"2030-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+            releases=[f"LDM-503-{n % 6:02d}"],
+        )
     ledger.close()
 
 
@@ -87,15 +102,21 @@ def workload(count: int, rng: random.Random) -> list[tuple[str, bool]]:
 def start_bot(db_url: str, folder: Path, slack: SlackStandIn) -> tuple[subprocess.Popen, str]:
     """`milestone serve --port 0` in its own process; returns it and its URL."""
     env = {
-        **os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
-        "MILESTONE_SLACK_API_URL": slack.api_url, "MILESTONE_SLACK_CHANNEL": "CBENCH",
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "MILESTONE_SLACK_API_URL": slack.api_url,
+        "MILESTONE_SLACK_CHANNEL": "CBENCH",
         "MILESTONE_BOT_KEY": str(folder / "bot.pem"),
-    }  # fmt: skip
+    }
     milestone = Path(sys.executable).with_name("milestone")
     process = subprocess.Popen(
-        [str(milestone), "--db", db_url, "serve", "--port", "0"], env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        [str(milestone), "--db", db_url, "serve", "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], 30)
     line = process.stdout.readline() if ready else ""
@@ -179,8 +200,11 @@ def main() -> None:
     times = [r[0] * 1000 for r in results]
     failed = [r for r in results if r[1] != 200]
     busy = [r for r in results if "slow to answer" in r[2]]
-    refused = [r for (r, (_, write)) in zip(results, texts, strict=True)
-               if write and "Recorded" not in r[2]]  # fmt: skip
+    refused = [
+        r
+        for (r, (_, write)) in zip(results, texts, strict=True)
+        if write and "Recorded" not in r[2]
+    ]
     writes = sum(1 for _, write in texts if write)
     print(
         f"{len(results)} slash commands ({writes} writes, {len(results) - writes} reads) over "

@@ -54,16 +54,22 @@ def build(book: Ledger, signer, n: int) -> float:
             code = level2[step % len(level2)]
             if code not in forecast:
                 forecast[code] = day()
-                c.define_milestone(code=code, title=f"Release {code}", due=forecast[code],
-                                   level=2, **k)  # fmt: skip
+                c.define_milestone(
+                    code=code, title=f"Release {code}", due=forecast[code], level=2, **k
+                )
                 appended += 1
                 continue
         if len(level3) < max(50, n // 100) and rng.random() < 0.3:
             code = f"DM-T{len(level3) % 7}-{len(level3)}"
             level3.append(code)
             forecast[code] = day()
-            c.define_milestone(code=code, title=f"Milestone {code}", due=forecast[code],
-                               releases=[rng.choice(level2)], **k)  # fmt: skip
+            c.define_milestone(
+                code=code,
+                title=f"Milestone {code}",
+                due=forecast[code],
+                releases=[rng.choice(level2)],
+                **k,
+            )
             appended += 1
             continue
         roll = rng.random()
@@ -103,8 +109,9 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{folder / 'bench.db'}"
         signer = generate_key_file(folder / f"bench-{time.time_ns()}.pem")
-        book = Ledger.create(url, name="bench", signer=signer, actor="bench",
-                             baseline_control=False)  # fmt: skip
+        book = Ledger.create(
+            url, name="bench", signer=signer, actor="bench", baseline_control=False
+        )
         appends = build(book, signer, args.events)
         total = len(book.log)
         book.close()
@@ -130,8 +137,10 @@ def main() -> None:
             plan(fresh.view(parse_as_of(rfc)))
             later.append(time.perf_counter() - start)
 
-        print(f"ledger: {total} events, {len(fresh.state().milestones)} milestones, "
-              f"{len(rfcs)} RFCs, {len(rebuilt.releases)} Level-2 in the plan")  # fmt: skip
+        print(
+            f"ledger: {total} events, {len(fresh.state().milestones)} milestones, "
+            f"{len(rfcs)} RFCs, {len(rebuilt.releases)} Level-2 in the plan"
+        )
         print(f"{'measure':<34}{'result':>14}")
         print(f"{'appends/s (1 event per txn)':<34}{appends:>14,.0f}")
         print(f"{'verify events/s':<34}{verify_rate:>14,.0f}")

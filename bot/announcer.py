@@ -81,9 +81,12 @@ class Announcer:
             reason = failure.response.get("error", "unknown error")
             log.error(
                 "could not announce events #%d-#%d in %s: %s%s",
-                events[0].seq, events[-1].seq, self.channel, reason,
+                events[0].seq,
+                events[-1].seq,
+                self.channel,
+                reason,
                 f" ({_HINTS[reason]})" if reason in _HINTS else "",
-            )  # fmt: skip
+            )
         return len(events)
 
     def run(self) -> None:

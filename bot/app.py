@@ -222,6 +222,9 @@ def build_announcer(settings: Settings) -> Announcer:
         )
     access = LedgerAccess(db_url=settings.db_url, signer=None)
     return Announcer(
-        access=access, client=web_client(settings), channel=settings.channel,
-        name=settings.announcer, idle=settings.announcer_wait,
-    )  # fmt: skip
+        access=access,
+        client=web_client(settings),
+        channel=settings.channel,
+        name=settings.announcer,
+        idle=settings.announcer_wait,
+    )

@@ -432,7 +432,8 @@ def approval_prompt(
 
 def help_all(commands: Iterable[grammar.Command]) -> Reply:
     """Every command with its usage."""
-    reads, writes = [], []
+    reads: list[str] = []
+    writes: list[str] = []
     for command in commands:
         line = f"`/milestone {escape(command.usage())}` {escape(command.help)}"
         (writes if command.writes else reads).append(line)
@@ -453,8 +454,11 @@ def help_one(command: grammar.Command) -> Reply:
     for param in command.params:
         if param.cli_only:
             continue
-        name = param.name.upper() if param.kind == "arg" else ("--in" if param.name == "in_"
-                                                              else param.option)  # fmt: skip
+        name = (
+            param.name.upper()
+            if param.kind == "arg"
+            else ("--in" if param.name == "in_" else param.option)
+        )
         lines.append(f"`{escape(name)}` {escape(param.help)}")
     lines.extend(f"Example: `/milestone {escape(example)}`" for example in command.examples)
     return reply(f"`/milestone {escape(command.usage())}`\n{escape(command.help)}", lines)

@@ -58,8 +58,13 @@ class SlackEndpoint(SlackRequestHandler):
     ) -> None:
         """Answer the health check here; everything else goes to Bolt's adapter."""
         if scope["type"] == "http" and scope["path"] == HEALTH_PATH and scope["method"] == "GET":
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"text/plain")]})  # fmt: skip
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"text/plain")],
+                }
+            )
             await send({"type": "http.response.body", "body": b"ok\n"})
             return
         await super().__call__(scope, receive, send)
@@ -72,8 +77,9 @@ class SlackEndpoint(SlackRequestHandler):
 class HttpService:
     """The bot under uvicorn on one host and port (0: any free port), with its announcer."""
 
-    def __init__(self, bot: Bot, *, host: str = "127.0.0.1", port: int = 3000,
-                 announce: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self, bot: Bot, *, host: str = "127.0.0.1", port: int = 3000, announce: bool = True
+    ) -> None:
         self.bot = bot
         self.announce = announce
         self.endpoint = SlackEndpoint(bot)

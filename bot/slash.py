@@ -206,13 +206,17 @@ class Slash:
 
         def write(ledger: Ledger, signer: Signer) -> tuple[list[Recorded], dict[str, str]]:
             events = commands.approve_rfc(
-                ledger=ledger, signer=signer, rfc=rfc_id, version=version, actor=click.actor,
+                ledger=ledger,
+                signer=signer,
+                rfc=rfc_id,
+                version=version,
+                actor=click.actor,
                 # Every click on this prompt carries the same key: a double click, or Slack
                 # delivering the click twice, records one approval.
                 idem=f"{prompt}/approve",
                 # Approve what was shown: if anything was appended since, ask again.
                 expect_head=head,
-            )  # fmt: skip
+            )
             return events, rfc_states(ledger)
 
         try:

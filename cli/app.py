@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -88,8 +88,9 @@ def main_callback(
 ) -> None:
     """Build the settings every command uses (the only place that reads the environment)."""
     url = db or os.environ.get("MILESTONE_DB_URL") or DEFAULT_DB
-    key_path = key or (Path(os.environ["MILESTONE_KEY"]) if os.environ.get("MILESTONE_KEY")
-                       else default_key_path())  # fmt: skip
+    key_path = key or (
+        Path(os.environ["MILESTONE_KEY"]) if os.environ.get("MILESTONE_KEY") else default_key_path()
+    )
     ctx.obj = Settings(db_url=_db_url(url), key_path=key_path.expanduser())
 
 
@@ -118,7 +119,7 @@ def _warn_if_broken(ledger: Ledger) -> None:
 # --- commands built from the shared grammar -----------------------------------------------------
 
 
-class PlanFormat(str, Enum):
+class PlanFormat(StrEnum):
     """Output formats of `milestone plan`."""
 
     table = "table"
@@ -169,24 +170,30 @@ def _build(command: grammar.Command) -> Callable[..., None]:
     for param in command.params:
         parameters.append(
             inspect.Parameter(
-                param.name, inspect.Parameter.KEYWORD_ONLY,
-                default=_default(param), annotation=_annotation(param),
-            )  # fmt: skip
+                param.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=_default(param),
+                annotation=_annotation(param),
+            )
         )
     if command.name == "plan":
         parameters.append(
             inspect.Parameter(
-                "format", inspect.Parameter.KEYWORD_ONLY, default=PlanFormat.table,
+                "format",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=PlanFormat.table,
                 annotation=Annotated[PlanFormat, typer.Option(help="output format")],
-            )  # fmt: skip
+            )
         )
     if not command.writes:
         parameters.append(
             inspect.Parameter(
-                "json", inspect.Parameter.KEYWORD_ONLY, default=False,
+                "json",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=False,
                 annotation=Annotated[bool, typer.Option("--json", help="print JSON for scripts")],
-            )  # fmt: skip
-    )
+            )
+        )
     run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in parameters}
     run.__doc__ = command.help + "".join(
@@ -217,7 +224,9 @@ def _print(
 
 
 for _command in grammar.COMMANDS:
-    _target = {"rfc": rfc_app, "key": key_app}.get(_command.path[0]) if len(_command.path) > 1 else app
+    _target = (
+        {"rfc": rfc_app, "key": key_app}.get(_command.path[0]) if len(_command.path) > 1 else app
+    )
     assert _target is not None
     _target.command(_command.path[-1], help=_command.help)(_build(_command))
 
@@ -299,9 +308,12 @@ def key_add(
     try:
         ledger = settings.open_ledger()
         events = add_key(
-            ledger=ledger, signer=settings.load_signer(), actor_name=actor,
-            public_raw=load_public_key_file(public_key_file), delegate_for=delegate_for,
-        )  # fmt: skip
+            ledger=ledger,
+            signer=settings.load_signer(),
+            actor_name=actor,
+            public_raw=load_public_key_file(public_key_file),
+            delegate_for=delegate_for,
+        )
     except LedgerError as error:
         raise fail(error) from None
     typer.echo(render.recorded_text(events, {}))
@@ -323,9 +335,17 @@ def key_list(
     typer.echo(
         render.table(
             ("key", "actor", "delegate for", "registered", "revoked"),
-            [[k.key_id, k.actor, k.delegate_for or "", f"#{k.registered_seq}",
-              f"#{k.revoked_seq}" if k.revoked_seq else ""] for k in keys.values()],
-        )  # fmt: skip
+            [
+                [
+                    k.key_id,
+                    k.actor,
+                    k.delegate_for or "",
+                    f"#{k.registered_seq}",
+                    f"#{k.revoked_seq}" if k.revoked_seq else "",
+                ]
+                for k in keys.values()
+            ],
+        )
     )
 
 
@@ -378,9 +398,12 @@ def import_doc(
     settings = _settings(ctx)
     try:
         result = import_revision_file(
-            ledger=settings.open_ledger(), signer=settings.load_signer(), path=file, on=date,
+            ledger=settings.open_ledger(),
+            signer=settings.load_signer(),
+            path=file,
+            on=date,
             progress=lambda message: typer.echo(message, err=True),
-        )  # fmt: skip
+        )
     except LedgerError as error:
         raise fail(error) from None
     typer.echo(render.as_json(result) if json_ else result.summary())
@@ -397,9 +420,11 @@ def verify_file(
     """Verify an exported log offline, without a database."""
     try:
         report = verify_rows(
-            read_export(file), ledger_id=ledger_id, expect_head=expect_head,
+            read_export(file),
+            ledger_id=ledger_id,
+            expect_head=expect_head,
             expect_length=expect_length,
-        )  # fmt: skip
+        )
     except LedgerError as error:
         raise fail(error) from None
     typer.echo(render.as_json(report) if json_ else render.verify_text(report))
@@ -430,16 +455,26 @@ def demo(
                 "milestone plan --as-of v1.0   (before RFC-101 moved DM-AP-2)",
                 render.plan_text(plan_query(view_of(ledger, parse_as_of("v1.0")))),
             ),
-            ("milestone diff v1.0 now", render.diff_text(
-                __import__("ledger.diff", fromlist=["diff"]).diff(
-                    view_of(ledger, parse_as_of("v1.0")), view_of(ledger)))),
+            (
+                "milestone diff v1.0 now",
+                render.diff_text(
+                    __import__("ledger.diff", fromlist=["diff"]).diff(
+                        view_of(ledger, parse_as_of("v1.0")), view_of(ledger)
+                    )
+                ),
+            ),
             ("milestone verify", render.verify_text(verify(ledger.store.iter_all()))),
         ]
         for title, text in steps:
             typer.echo(f"$ {title}\n{text}\n")
-        where = (f"The demo ledger is kept at {url}; try `milestone --db {folder / 'demo.db'} "
-                 f"--key {folder / 'demo-key.pem'} history DM-SQRE-1`.") if keep else (
-                 "Start your own with `milestone init`.")  # fmt: skip
+        where = (
+            (
+                f"The demo ledger is kept at {url}; try `milestone --db {folder / 'demo.db'} "
+                f"--key {folder / 'demo-key.pem'} history DM-SQRE-1`."
+            )
+            if keep
+            else ("Start your own with `milestone init`.")
+        )
         typer.echo(where)
         ledger.close()
 

@@ -50,8 +50,14 @@ _MILESTONE_HEADERS = ("code", "title", "baseline", "forecast", "completed", "sta
 
 
 def _milestone_cells(row: MilestoneRow, indent: str = "") -> list[object]:
-    return [indent + row.code, row.title, row.baseline, row.forecast, row.completed or "",
-            row.status]  # fmt: skip
+    return [
+        indent + row.code,
+        row.title,
+        row.baseline,
+        row.forecast,
+        row.completed or "",
+        row.status,
+    ]
 
 
 def plan_text(plan: Plan) -> str:
@@ -63,11 +69,12 @@ def plan_text(plan: Plan) -> str:
     if plan.unassigned:
         rows.append(["(under no Level-2 milestone)", "", "", "", "", ""])
         rows.extend(_milestone_cells(m, "  ") for m in plan.unassigned)
+    level3 = {m.code for b in plan.releases for m in b.milestones} | {
+        m.code for m in plan.unassigned
+    }
     head = (
         f"Plan as of {plan.as_of} ({plan.events} events; status judged on {plan.today}): "
-        f"{len(plan.releases)} Level-2, "
-        f"{len({m.code for b in plan.releases for m in b.milestones} | {m.code for m in plan.unassigned})}"
-        " Level-3 milestones"
+        f"{len(plan.releases)} Level-2, {len(level3)} Level-3 milestones"
     )
     if not rows:
         return head + "\nThe plan is empty: `milestone define` adds milestones."
@@ -111,10 +118,16 @@ def entries_text(entries: list[Entry], *, empty: str = "No events.") -> str:
     if not entries:
         return empty
     rows = [
-        [f"#{e.seq}", e.recorded_at[:19].replace("T", " "), e.actor, e.summary,
-         f"{e.rfc} ({e.rfc_state})" if e.rfc else "", e.signature]
+        [
+            f"#{e.seq}",
+            e.recorded_at[:19].replace("T", " "),
+            e.actor,
+            e.summary,
+            f"{e.rfc} ({e.rfc_state})" if e.rfc else "",
+            e.signature,
+        ]
         for e in entries
-    ]  # fmt: skip
+    ]
     return table(("seq", "recorded (UTC)", "actor", "what", "rfc", "signature"), rows, widest=70)
 
 
@@ -149,8 +162,9 @@ def check_text(oddities: list[Oddity]) -> str:
     """The oddities found."""
     if not oddities:
         return "No oddities."
-    return table(("kind", "where", "what"), [[o.kind, o.code, o.message] for o in oddities],
-                 widest=90)  # fmt: skip
+    return table(
+        ("kind", "where", "what"), [[o.kind, o.code, o.message] for o in oddities], widest=90
+    )
 
 
 def verify_text(report: Report) -> str:

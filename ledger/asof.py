@@ -54,11 +54,15 @@ def parse_date(text: str, *, what: str = "date") -> date:
     """Parse an ISO `YYYY-MM-DD` date, with an error that says what would be right."""
     text = text.strip()
     if not _DATE.match(text):
-        raise InvalidInput(f"{what} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2020-06-01")
+        raise InvalidInput(
+            f"{what} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2020-06-01"
+        )
     try:
         return date.fromisoformat(text)
     except ValueError as error:
-        raise InvalidInput(f"{what} {text} is not a real date ({error}); check day and month") from None
+        raise InvalidInput(
+            f"{what} {text} is not a real date ({error}); check day and month"
+        ) from None
 
 
 def parse_instant_text(text: str, *, what: str = "instant") -> str:

@@ -33,9 +33,10 @@ def check(view: View) -> list[Oddity]:
         if m.completed is not None and m.completed > m.forecast:
             found.append(
                 Oddity(
-                    "completed-late", m.code,
+                    "completed-late",
+                    m.code,
                     f"{m.code} was completed on {m.completed}, after its due date {m.forecast}",
-                )  # fmt: skip
+                )
             )
         for release in m.releases:
             parent = live.get(release)
@@ -44,17 +45,19 @@ def check(view: View) -> list[Oddity]:
             if m.forecast > parent.forecast:
                 found.append(
                     Oddity(
-                        "due-after-release", m.code,
+                        "due-after-release",
+                        m.code,
                         f"{m.code} is due {m.forecast}, after {parent.code} ({parent.forecast})",
-                    )  # fmt: skip
+                    )
                 )
             if parent.completed is not None and m.completed is None:
                 found.append(
                     Oddity(
-                        "release-done-early", parent.code,
+                        "release-done-early",
+                        parent.code,
                         f"{parent.code} was completed on {parent.completed} while {m.code} "
                         "under it is still open",
-                    )  # fmt: skip
+                    )
                 )
     for seq, message in state.oddities:
         found.append(Oddity("log", f"#{seq}", message))
@@ -63,9 +66,10 @@ def check(view: View) -> list[Oddity]:
         if rfc is None:
             found.append(
                 Oddity(
-                    "unknown-rfc", rfc_id,
+                    "unknown-rfc",
+                    rfc_id,
                     f"{len(events)} change(s) wait for {rfc_id}, which was never opened",
-                )  # fmt: skip
+                )
             )
     order = {"log": 0, "unknown-rfc": 1}
     return sorted(found, key=lambda o: (order.get(o.kind, 2), o.kind, o.code))

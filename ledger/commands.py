@@ -22,8 +22,8 @@ from events.catalogue import (
     MilestoneCompleted,
     MilestoneDefined,
     MilestoneLinked,
-    MilestoneReopened,
     MilestoneRenamed,
+    MilestoneReopened,
     MilestoneRetitled,
     MilestoneUnlinked,
     MilestoneWithdrawn,
@@ -164,7 +164,8 @@ def _change_control(
     found = state.rfcs.get(rfc_id)
     if found is None:
         raise NotFound(
-            f"{rfc_id} is not in this ledger; open it first with `milestone rfc open {rfc_id} TITLE`"
+            f"{rfc_id} is not in this ledger; "
+            f"open it first with `milestone rfc open {rfc_id} TITLE`"
         )
     if found.state == "rejected":
         raise Refused(
@@ -234,9 +235,13 @@ def define_milestone(
             if parent.code not in linked:
                 linked.append(parent.code)
         fact = MilestoneDefined(
-            code=code, level=level, title=title, baseline=due_date, forecast=due_date,
+            code=code,
+            level=2 if level == 2 else 3,
+            title=title,
+            baseline=due_date,
+            forecast=due_date,
             releases=tuple(linked),
-        )  # fmt: skip
+        )
         return Draft(fact, subject=code, rfc=rfc_id)
 
     return ledger.append(signer=signer, actor=actor, decide=decide, idem=idem)

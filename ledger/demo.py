@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from ledger import commands
 from ledger.ledger import Ledger
@@ -25,16 +26,24 @@ def build_demo(*, directory: Path, actor: str = "release-manager") -> tuple[Ledg
     def day(offset: int) -> date:
         return today + timedelta(days=offset)
 
-    common = {"ledger": ledger, "signer": signer}
+    common: dict[str, Any] = {"ledger": ledger, "signer": signer}
     commands.open_rfc(rfc="RFC-100", title="Baseline the verification plan", **common)
     commands.define_milestone(
-        code="LDM-503-01", title="Science Platform integration test", due=day(30), level=2,
-        rfc="RFC-100", **common,
-    )  # fmt: skip
+        code="LDM-503-01",
+        title="Science Platform integration test",
+        due=day(30),
+        level=2,
+        rfc="RFC-100",
+        **common,
+    )
     commands.define_milestone(
-        code="LDM-503-02", title="Alert production rehearsal", due=day(90), level=2,
-        rfc="RFC-100", **common,
-    )  # fmt: skip
+        code="LDM-503-02",
+        title="Alert production rehearsal",
+        due=day(90),
+        level=2,
+        rfc="RFC-100",
+        **common,
+    )
     for code, title, offset, release in (
         ("DM-DAX-1", "Query service with asynchronous queries", -10, "LDM-503-01"),
         ("DM-SQRE-1", "Notebook service for project staff", 20, "LDM-503-01"),
@@ -46,12 +55,8 @@ def build_demo(*, directory: Path, actor: str = "release-manager") -> tuple[Ledg
         )
     commands.approve_rfc(rfc="RFC-100", version="1.0", **common)
     commands.complete_milestone(code="DM-DAX-1", on=day(-12), **common)
-    commands.move_milestone(
-        code="DM-SQRE-1", to=day(35), reason="waiting for hardware", **common
-    )
+    commands.move_milestone(code="DM-SQRE-1", to=day(35), reason="waiting for hardware", **common)
     commands.open_rfc(rfc="RFC-101", title="Move image differencing after the rehearsal", **common)
-    commands.move_milestone(
-        code="DM-AP-2", to=day(120), baseline=True, rfc="RFC-101", **common
-    )
+    commands.move_milestone(code="DM-AP-2", to=day(120), baseline=True, rfc="RFC-101", **common)
     commands.approve_rfc(rfc="RFC-101", version="1.1", **common)
     return ledger, signer

@@ -17,20 +17,26 @@ def _days(a: str, b: str) -> str:
 def _moved(which: str) -> Callable[[dict[str, Any]], str]:
     def text(d: dict[str, Any]) -> str:
         why = f" ({d['reason']})" if d.get("reason") else ""
-        return f"{d['code']} {which} moved {d['from']} → {d['to']} ({_days(d['from'], d['to'])}){why}"
+        return (
+            f"{d['code']} {which} moved {d['from']} → {d['to']} ({_days(d['from'], d['to'])}){why}"
+        )
 
     return text
 
 
 _TEXT: dict[str, Callable[[dict[str, Any]], str]] = {
     "ledger.created": lambda d: f"created ledger {d['name']!r}, {d['actor']} admin",
-    "key.registered": lambda d: f"registered key {d['key_id']} for {d['actor']}"
-    + (f" (delegate for {d['delegate_for']}*)" if d.get("delegate_for") else ""),
+    "key.registered": lambda d: (
+        f"registered key {d['key_id']} for {d['actor']}"
+        + (f" (delegate for {d['delegate_for']}*)" if d.get("delegate_for") else "")
+    ),
     "key.revoked": lambda d: f"revoked key {d['key_id']}: {d['reason']}",
     "role.granted": lambda d: f"granted {d['role']} to {d['actor']}",
     "role.revoked": lambda d: f"took {d['role']} from {d['actor']}",
-    "milestone.defined": lambda d: f"defined Level-{d['level']} {d['code']} {d['title']!r}, "
-    f"due {d['baseline']}" + (f", in {', '.join(d['releases'])}" if d.get("releases") else ""),
+    "milestone.defined": lambda d: (
+        f"defined Level-{d['level']} {d['code']} {d['title']!r}, "
+        f"due {d['baseline']}" + (f", in {', '.join(d['releases'])}" if d.get("releases") else "")
+    ),
     "milestone.retitled": lambda d: f"retitled {d['code']} to {d['title']!r}",
     "milestone.linked": lambda d: f"put {d['code']} under {d['release']}",
     "milestone.unlinked": lambda d: f"took {d['code']} out of {d['release']}",
@@ -41,9 +47,13 @@ _TEXT: dict[str, Callable[[dict[str, Any]], str]] = {
     "milestone.withdrawn": lambda d: f"withdrew {d['code']}: {d['reason']}",
     "milestone.renamed": lambda d: f"renamed {d['code']} to {d['new_code']}",
     "rfc.opened": lambda d: f"opened {d['id']} {d['title']!r}",
-    "rfc.approved": lambda d: f"approved {d['id']} on {d['on']}"
-    + (f" as version {d['version']}" if d.get("version") else ""),
-    "rfc.rejected": lambda d: f"rejected {d['id']}" + (f": {d['reason']}" if d.get("reason") else ""),
+    "rfc.approved": lambda d: (
+        f"approved {d['id']} on {d['on']}"
+        + (f" as version {d['version']}" if d.get("version") else "")
+    ),
+    "rfc.rejected": lambda d: (
+        f"rejected {d['id']}" + (f": {d['reason']}" if d.get("reason") else "")
+    ),
     "revision.imported": lambda d: f"imported {d['source']} of {d['document_date']}",
 }
 

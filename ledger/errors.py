@@ -60,4 +60,4 @@ class ChainBroken(LedgerError):
 
 
 class DocumentError(InvalidInput):
-    """A file given to import is not what it should be (not an LDM-564 revision, not a ledger export)."""
+    """A file given to import is not what it should be (not an LDM-564 revision, not an export)."""

@@ -28,7 +28,9 @@ def _created(state: PlanState, event: Recorded) -> None:
     state.name = data["name"]
     state.baseline_control = data.get("baseline_control", True)
     state.roles.setdefault(data["actor"], set()).add("admin")
-    state.keys[data["key_id"]] = KeyInfo(data["key_id"], data["actor"], data["public_key"], event.seq)
+    state.keys[data["key_id"]] = KeyInfo(
+        data["key_id"], data["actor"], data["public_key"], event.seq
+    )
 
 
 def _key_registered(state: PlanState, event: Recorded) -> None:

@@ -196,9 +196,14 @@ def _define(
     rfc: str | None = None,
 ) -> Any:
     return commands.define_milestone(
-        code=code, title=title, due=due, level=level, releases=list(in_ or ()), rfc=rfc,
+        code=code,
+        title=title,
+        due=due,
+        level=level,
+        releases=list(in_ or ()),
+        rfc=rfc,
         **ctx.write_args(),
-    )  # fmt: skip
+    )
 
 
 def _move(
@@ -270,91 +275,217 @@ def _key_revoke(ctx: Context, key_id: str, reason: str) -> Any:
 
 COMMANDS: tuple[Command, ...] = (
     # reads
-    Command(("plan",), "Show the plan: Level-2 milestones with their Level-3 milestones.", _plan,
-            (AS_OF, KNOWN_AT)),
-    Command(("show",), "Show one milestone: dates, status, members, pending changes.", _show,
-            (CODE, AS_OF)),
-    Command(("history",), "The audit trail of a milestone: who, when, what, which RFC, "
-            "signature status.", _history, (CODE,)),
-    Command(("log",), "The event log, optionally filtered.", _log, (
-        Param("since", "only events after this seq", "opt", type=int, default=0),
-        Param("actor", "only events by this actor", "opt"),
-        Param("rfc", "only events under or about this RFC", "opt"),
-        Param("type", "only events of this type (or prefix, e.g. milestone.)", "opt"),
-        Param("limit", "only the last N matching events", "opt", type=int),
-    )),
-    Command(("diff",), "What changed in the plan between two as-of points.", _diff, (
-        Param("before", "the earlier point: date, instant, RFC-n, vX.Y or '#seq'"),
-        Param("after", "the later point (same forms; 'now' for now)"),
-    )),
+    Command(
+        ("plan",),
+        "Show the plan: Level-2 milestones with their Level-3 milestones.",
+        _plan,
+        (AS_OF, KNOWN_AT),
+    ),
+    Command(
+        ("show",),
+        "Show one milestone: dates, status, members, pending changes.",
+        _show,
+        (CODE, AS_OF),
+    ),
+    Command(
+        ("history",),
+        "The audit trail of a milestone: who, when, what, which RFC, signature status.",
+        _history,
+        (CODE,),
+    ),
+    Command(
+        ("log",),
+        "The event log, optionally filtered.",
+        _log,
+        (
+            Param("since", "only events after this seq", "opt", type=int, default=0),
+            Param("actor", "only events by this actor", "opt"),
+            Param("rfc", "only events under or about this RFC", "opt"),
+            Param("type", "only events of this type (or prefix, e.g. milestone.)", "opt"),
+            Param("limit", "only the last N matching events", "opt", type=int),
+        ),
+    ),
+    Command(
+        ("diff",),
+        "What changed in the plan between two as-of points.",
+        _diff,
+        (
+            Param("before", "the earlier point: date, instant, RFC-n, vX.Y or '#seq'"),
+            Param("after", "the later point (same forms; 'now' for now)"),
+        ),
+    ),
     Command(("late",), "Milestones not done whose forecast date has passed.", _late, (AS_OF,)),
-    Command(("upcoming",), "Milestones due in the next days.", _upcoming,
-            (Param("days", "how many days ahead", "opt", type=int, default=30),)),
-    Command(("check",), "Oddities in the plan (Level-2 done with Level-3 open, due-date "
-            "inversions, late completions, unapplicable events).", _check, (AS_OF,)),
-    Command(("verify",), "Verify every event's hash, chain link, signature, key and index "
-            "columns; exit status 0 only when all holds.", _verify, (
-        Param("ledger_id", "the genesis hash this ledger must have", "opt"),
-        Param("expect_head", "a head hash recorded earlier that the chain must contain", "opt"),
-        Param("expect_length", "the fewest events the log must hold", "opt", type=int),
-    )),
-    Command(("rfc", "show"), "Show an RFC and every change proposed under it.", _rfc_show,
-            (Param("rfc", "RFC id, e.g. RFC-781"),)),
+    Command(
+        ("upcoming",),
+        "Milestones due in the next days.",
+        _upcoming,
+        (Param("days", "how many days ahead", "opt", type=int, default=30),),
+    ),
+    Command(
+        ("check",),
+        "Oddities in the plan (Level-2 done with Level-3 open, due-date "
+        "inversions, late completions, unapplicable events).",
+        _check,
+        (AS_OF,),
+    ),
+    Command(
+        ("verify",),
+        "Verify every event's hash, chain link, signature, key and index "
+        "columns; exit status 0 only when all holds.",
+        _verify,
+        (
+            Param("ledger_id", "the genesis hash this ledger must have", "opt"),
+            Param("expect_head", "a head hash recorded earlier that the chain must contain", "opt"),
+            Param("expect_length", "the fewest events the log must hold", "opt", type=int),
+        ),
+    ),
+    Command(
+        ("rfc", "show"),
+        "Show an RFC and every change proposed under it.",
+        _rfc_show,
+        (Param("rfc", "RFC id, e.g. RFC-781"),),
+    ),
     Command(("rfc", "list"), "List the RFCs and their states.", _rfc_list),
     # writes
-    Command(("define",), "Add a milestone to the plan.", _define, (
-        CODE,
-        Param("title", "the milestone's title"),
-        Param("due", "due date, YYYY-MM-DD (baseline and forecast)", "opt", required=True),
-        Param("level", "2 for a test milestone, 3 for a milestone under one", "opt", type=int),
-        Param("in_", "the Level-2 milestone(s) it belongs to (repeat for several)", "opt",
-              many=True),
-        RFC_OPT,
-    ), writes=True, examples=('define DM-AP-18 "Alert packet generation" --due 2020-05-29 '
-                              "--in LDM-503-05 --rfc RFC-781",)),
-    Command(("move",), "Move a milestone's forecast date, or with --baseline its baseline "
-            "(which needs an RFC).", _move, (
-        CODE,
-        Param("date", "the new date, YYYY-MM-DD"),
-        Param("baseline", "move the approved baseline instead of the forecast", "flag",
-              default=False),
-        RFC_OPT,
-        Param("reason", "why (recorded in the log)", "opt"),
-    ), writes=True),
-    Command(("complete",), "Mark a milestone done.", _complete, (
-        CODE, Param("on", "the day it was done, YYYY-MM-DD (default: today)", "opt"),
-    ), writes=True, examples=("complete DM-AP-18", "complete DM-AP-18 on 2020-05-31")),
-    Command(("reopen",), "Mark a completed milestone as not done after all.", _reopen,
-            (CODE, REASON_REQ), writes=True),
-    Command(("retitle",), "Change a milestone's title.", _retitle,
-            (CODE, Param("title", "the new title"), RFC_OPT), writes=True),
-    Command(("link",), "Put a Level-3 milestone under a Level-2 milestone.", _link,
-            (CODE, Param("release", "the Level-2 code"), RFC_OPT), writes=True),
-    Command(("unlink",), "Take a Level-3 milestone out of a Level-2 milestone.", _unlink,
-            (CODE, Param("release", "the Level-2 code"), RFC_OPT), writes=True),
-    Command(("withdraw",), "Take a milestone out of the plan (its history stays).", _withdraw,
-            (CODE, REASON_REQ, RFC_OPT), writes=True),
-    Command(("rename",), "Give a milestone a new code; the old code stays as an alias.",
-            _rename, (Param("old", "the current code"), Param("new", "the new code"), RFC_OPT),
-            writes=True),
-    Command(("rfc", "open"), "Open an RFC, under which changes can be proposed.", _rfc_open,
-            (Param("rfc", "RFC id, e.g. RFC-781"), Param("title", "what the RFC is about")),
-            writes=True),
-    Command(("rfc", "approve"), "Approve an open RFC: its proposed changes take effect.",
-            _rfc_approve, (Param("rfc", "RFC id"),
-                           Param("version", "document version label, e.g. 1.5", "opt")),
-            writes=True),
-    Command(("rfc", "reject"), "Reject an open RFC: its proposed changes never take effect.",
-            _rfc_reject, (Param("rfc", "RFC id"), Param("reason", "why", "opt")), writes=True),
-    Command(("grant",), "Give an actor a role (editor, approver or admin).", _grant,
-            (Param("actor", "the actor, e.g. alice or slack:T024BE7LD/U012AB3CD"),
-             Param("role", "editor, approver or admin")), writes=True),
-    Command(("ungrant",), "Take a role from an actor.", _ungrant,
-            (Param("actor", "the actor"), Param("role", "editor, approver or admin")),
-            writes=True),
-    Command(("key", "revoke"), "Revoke a key: nothing it signs afterwards verifies.",
-            _key_revoke, (Param("key_id", "the key id (16 hex digits)"), REASON_REQ),
-            writes=True),
+    Command(
+        ("define",),
+        "Add a milestone to the plan.",
+        _define,
+        (
+            CODE,
+            Param("title", "the milestone's title"),
+            Param("due", "due date, YYYY-MM-DD (baseline and forecast)", "opt", required=True),
+            Param("level", "2 for a test milestone, 3 for a milestone under one", "opt", type=int),
+            Param(
+                "in_",
+                "the Level-2 milestone(s) it belongs to (repeat for several)",
+                "opt",
+                many=True,
+            ),
+            RFC_OPT,
+        ),
+        writes=True,
+        examples=(
+            'define DM-AP-18 "Alert packet generation" --due 2020-05-29 '
+            "--in LDM-503-05 --rfc RFC-781",
+        ),
+    ),
+    Command(
+        ("move",),
+        "Move a milestone's forecast date, or with --baseline its baseline (which needs an RFC).",
+        _move,
+        (
+            CODE,
+            Param("date", "the new date, YYYY-MM-DD"),
+            Param(
+                "baseline",
+                "move the approved baseline instead of the forecast",
+                "flag",
+                default=False,
+            ),
+            RFC_OPT,
+            Param("reason", "why (recorded in the log)", "opt"),
+        ),
+        writes=True,
+    ),
+    Command(
+        ("complete",),
+        "Mark a milestone done.",
+        _complete,
+        (
+            CODE,
+            Param("on", "the day it was done, YYYY-MM-DD (default: today)", "opt"),
+        ),
+        writes=True,
+        examples=("complete DM-AP-18", "complete DM-AP-18 on 2020-05-31"),
+    ),
+    Command(
+        ("reopen",),
+        "Mark a completed milestone as not done after all.",
+        _reopen,
+        (CODE, REASON_REQ),
+        writes=True,
+    ),
+    Command(
+        ("retitle",),
+        "Change a milestone's title.",
+        _retitle,
+        (CODE, Param("title", "the new title"), RFC_OPT),
+        writes=True,
+    ),
+    Command(
+        ("link",),
+        "Put a Level-3 milestone under a Level-2 milestone.",
+        _link,
+        (CODE, Param("release", "the Level-2 code"), RFC_OPT),
+        writes=True,
+    ),
+    Command(
+        ("unlink",),
+        "Take a Level-3 milestone out of a Level-2 milestone.",
+        _unlink,
+        (CODE, Param("release", "the Level-2 code"), RFC_OPT),
+        writes=True,
+    ),
+    Command(
+        ("withdraw",),
+        "Take a milestone out of the plan (its history stays).",
+        _withdraw,
+        (CODE, REASON_REQ, RFC_OPT),
+        writes=True,
+    ),
+    Command(
+        ("rename",),
+        "Give a milestone a new code; the old code stays as an alias.",
+        _rename,
+        (Param("old", "the current code"), Param("new", "the new code"), RFC_OPT),
+        writes=True,
+    ),
+    Command(
+        ("rfc", "open"),
+        "Open an RFC, under which changes can be proposed.",
+        _rfc_open,
+        (Param("rfc", "RFC id, e.g. RFC-781"), Param("title", "what the RFC is about")),
+        writes=True,
+    ),
+    Command(
+        ("rfc", "approve"),
+        "Approve an open RFC: its proposed changes take effect.",
+        _rfc_approve,
+        (Param("rfc", "RFC id"), Param("version", "document version label, e.g. 1.5", "opt")),
+        writes=True,
+    ),
+    Command(
+        ("rfc", "reject"),
+        "Reject an open RFC: its proposed changes never take effect.",
+        _rfc_reject,
+        (Param("rfc", "RFC id"), Param("reason", "why", "opt")),
+        writes=True,
+    ),
+    Command(
+        ("grant",),
+        "Give an actor a role (editor, approver or admin).",
+        _grant,
+        (
+            Param("actor", "the actor, e.g. alice or slack:T024BE7LD/U012AB3CD"),
+            Param("role", "editor, approver or admin"),
+        ),
+        writes=True,
+    ),
+    Command(
+        ("ungrant",),
+        "Take a role from an actor.",
+        _ungrant,
+        (Param("actor", "the actor"), Param("role", "editor, approver or admin")),
+        writes=True,
+    ),
+    Command(
+        ("key", "revoke"),
+        "Revoke a key: nothing it signs afterwards verifies.",
+        _key_revoke,
+        (Param("key_id", "the key id (16 hex digits)"), REASON_REQ),
+        writes=True,
+    ),
 )
 
 BY_NAME: dict[tuple[str, ...], Command] = {c.path: c for c in COMMANDS}

@@ -183,17 +183,24 @@ def target_plan(revision: Revision, *, source: str) -> dict[str, Target]:
         if label in targets:
             raise DocumentError(f"{source}: release {label} has two sections in section 3")
         targets[label] = Target(
-            label, 2, _valid_title(release.title, label, source=source),
-            release.due.isoformat(), _iso(release.completed),
-        )  # fmt: skip
+            label,
+            2,
+            _valid_title(release.title, label, source=source),
+            release.due.isoformat(),
+            _iso(release.completed),
+        )
     for release in revision.releases:
         for entry in release.milestones:
             code = _valid_code(entry.code, source=source)
             found = targets.get(code)
             target = Target(
-                code, 3, _valid_title(entry.title, code, source=source), entry.due.isoformat(),
-                _iso(entry.completed), (release.label,),
-            )  # fmt: skip
+                code,
+                3,
+                _valid_title(entry.title, code, source=source),
+                entry.due.isoformat(),
+                _iso(entry.completed),
+                (release.label,),
+            )
             if found is None:
                 targets[code] = target
             elif found.level == 2:
@@ -273,15 +280,19 @@ def plan_changes(
                         code=code,
                         level=target.level,
                         title=target.title,
-                        baseline=target.due,
-                        forecast=target.due,
+                        baseline=date.fromisoformat(target.due),
+                        forecast=date.fromisoformat(target.due),
                         releases=target.releases,
                     ),
                     code,
                 )
             )
             if target.completed is not None:
-                completions.append(draft(MilestoneCompleted(code=code, on=target.completed), code))
+                completions.append(
+                    draft(
+                        MilestoneCompleted(code=code, on=date.fromisoformat(target.completed)), code
+                    )
+                )
             continue
         if m.code != code:
             renames.append(draft(MilestoneRenamed(code=m.code, new_code=code), m.code))
@@ -296,7 +307,11 @@ def plan_changes(
                 why = f"{document} says {done}"
                 completions.append(draft(MilestoneReopened(code=code, reason=why), code))
             if target.completed is not None:
-                completions.append(draft(MilestoneCompleted(code=code, on=target.completed), code))
+                completions.append(
+                    draft(
+                        MilestoneCompleted(code=code, on=date.fromisoformat(target.completed)), code
+                    )
+                )
 
     claimed = {m.code for m in current.values() if m is not None}
     leaving = [m for m in state.milestones.values() if not m.withdrawn and m.code not in claimed]
@@ -459,9 +474,10 @@ def _approvals(
             continue
         if found is None:
             title = check_text(
-                row.description or f"LDM-564 version {row.version}", what="RFC title",
+                row.description or f"LDM-564 version {row.version}",
+                what="RFC title",
                 limit=MAX_TITLE,
-            )  # fmt: skip
+            )
             result.opened.append(Draft(RfcOpened(id=rfc_id, title=title), rfc_id, None, effective))
         else:
             # Its proposals take effect at the approval below; diff against that plan.
@@ -615,9 +631,14 @@ def import_revision_file(
 ) -> ImportResult:
     """`import_revision` of a file, named in the log by its file name."""
     return import_revision(
-        ledger=ledger, signer=signer, text=read_revision_file(path), source=path.name, on=on,
-        actor=actor, progress=progress,
-    )  # fmt: skip
+        ledger=ledger,
+        signer=signer,
+        text=read_revision_file(path),
+        source=path.name,
+        on=on,
+        actor=actor,
+        progress=progress,
+    )
 
 
 def _day(value: date | str) -> date:
@@ -626,6 +647,9 @@ def _day(value: date | str) -> date:
 
 def _row(entry: ChangeRecordEntry) -> ChangeRecordRow:
     return ChangeRecordRow(
-        version=entry.version, date=entry.date, description=entry.description,
-        owner=entry.owner, rfc=entry.rfc,
-    )  # fmt: skip
+        version=entry.version,
+        date=entry.date,
+        description=entry.description,
+        owner=entry.owner,
+        rfc=entry.rfc,
+    )

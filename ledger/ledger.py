@@ -213,17 +213,37 @@ class Ledger:
         try:
             body = decode_body(row.body)
             event = Recorded(
-                seq=body["seq"], id=body["id"], type=body["type"], subject=body["subject"],
-                actor=body["actor"], key=body["key"], rfc=body.get("rfc"), idem=body.get("idem"),
-                recorded_at=body["recorded_at"], effective=body["effective"], data=body["data"],
-                prev=body["prev"], hash=row.hash,
-            )  # fmt: skip
+                seq=body["seq"],
+                id=body["id"],
+                type=body["type"],
+                subject=body["subject"],
+                actor=body["actor"],
+                key=body["key"],
+                rfc=body.get("rfc"),
+                idem=body.get("idem"),
+                recorded_at=body["recorded_at"],
+                effective=body["effective"],
+                data=body["data"],
+                prev=body["prev"],
+                hash=row.hash,
+            )
         except (ValueError, KeyError, TypeError) as error:
             self._note_break(row.seq, f"body does not decode ({error})")
             return Recorded(
-                row.seq, row.id, row.type, row.subject, row.actor, row.key, row.rfc, row.idem,
-                row.recorded_at, row.effective, {}, "", row.hash,
-            )  # fmt: skip
+                row.seq,
+                row.id,
+                row.type,
+                row.subject,
+                row.actor,
+                row.key,
+                row.rfc,
+                row.idem,
+                row.recorded_at,
+                row.effective,
+                {},
+                "",
+                row.hash,
+            )
         if event.seq != len(self.log) + 1 or row.seq != event.seq:
             self._note_break(row.seq, f"seq {event.seq} where {len(self.log) + 1} was expected")
         elif event.prev != expected_prev:
@@ -268,9 +288,7 @@ class Ledger:
             return View(self._effective.state_at(count), as_of, today, count)
         decision = self.find_approval(as_of)
         count = bisect.bisect_left(self._keys, decision.order) + 1
-        return View(
-            self._effective.state_at(count), as_of, _day(decision.effective), count
-        )
+        return View(self._effective.state_at(count), as_of, _day(decision.effective), count)
 
     def _seq_count(self, as_of: AsOf) -> int:
         if as_of.seq > len(self.log):
@@ -282,8 +300,10 @@ class Ledger:
     def _view_known_at(self, as_of: AsOf, known_at: str) -> View:
         known = [e for e in self.log if e.recorded_at <= known_at]
         if not known:
-            raise NotFound(f"nothing was recorded by {known_at}; the ledger began at "
-                           f"{self.log[0].recorded_at if self.log else 'no time yet'}")
+            raise NotFound(
+                f"nothing was recorded by {known_at}; the ledger began at "
+                f"{self.log[0].recorded_at if self.log else 'no time yet'}"
+            )
         if as_of.kind == "seq":
             count = min(self._seq_count(as_of), len(known))
             return View(_fold_list(known[:count]), as_of, _day(known[count - 1].effective), count)
@@ -308,7 +328,9 @@ class Ledger:
         if as_of.kind == "rfc":
             rfc = state.rfcs.get(as_of.value)
             if rfc is None:
-                raise NotFound(f"{as_of.value} is not in this ledger; `milestone rfc list` shows RFCs")
+                raise NotFound(
+                    f"{as_of.value} is not in this ledger; `milestone rfc list` shows RFCs"
+                )
             if rfc.state != "approved" or rfc.decided_seq is None:
                 raise InvalidInput(
                     f"{as_of.value} is {rfc.state}, not approved, so there is no plan 'as of' "
@@ -385,7 +407,7 @@ class Ledger:
             # Never earlier than the previous event, even if this clock is behind.
             now = max(format_instant(self.clock()), last_recorded)
             for index, draft in enumerate(drafts):
-                body = {
+                body: dict[str, Any] = {
                     "seq": len(self.log) + index + 1,
                     "id": str(uuid.uuid4()),
                     "type": draft.fact.type,
@@ -403,11 +425,20 @@ class Ledger:
                 raw = canonical_bytes(body)
                 hash_ = body_hash(raw)
                 row = StoredEvent(
-                    seq=body["seq"], id=body["id"], type=body["type"], subject=body["subject"],
-                    actor=actor, key=signer.key_id, rfc=draft.rfc, idem=body["idem"],
-                    recorded_at=now, effective=body["effective"], body=raw, hash=hash_,
+                    seq=body["seq"],
+                    id=body["id"],
+                    type=body["type"],
+                    subject=body["subject"],
+                    actor=actor,
+                    key=signer.key_id,
+                    rfc=draft.rfc,
+                    idem=body["idem"],
+                    recorded_at=now,
+                    effective=body["effective"],
+                    body=raw,
+                    hash=hash_,
                     sig=signer.sign(hash_),
-                )  # fmt: skip
+                )
                 txn.insert(row)
                 written.append(row)
                 prev = hash_.hex()

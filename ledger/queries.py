@@ -96,9 +96,12 @@ def plan(view: View) -> Plan:
         for m in level2
     ]
     return Plan(
-        view.label, today, view.position, blocks,
+        view.label,
+        today,
+        view.position,
+        blocks,
         [row(m, today) for m in sorted(unassigned, key=_due_order)],
-    )  # fmt: skip
+    )
 
 
 # --- one milestone ----------------------------------------------------------------------------
@@ -141,9 +144,13 @@ def show(view: View, code: str) -> MilestoneDetail:
         if event.subject in names
     ]
     return MilestoneDetail(
-        row(milestone, view.today), milestone.withdrawn, milestone.completed_by,
-        [row(m, view.today) for m in members], proposals, view.label,
-    )  # fmt: skip
+        row(milestone, view.today),
+        milestone.withdrawn,
+        milestone.completed_by,
+        [row(m, view.today) for m in members],
+        proposals,
+        view.label,
+    )
 
 
 # --- history and log --------------------------------------------------------------------------
@@ -184,9 +191,17 @@ def _entries(ledger: Ledger, events: list[Recorded]) -> list[Entry]:
             rfc_state = "proposed" if status == "open" else status
         entries.append(
             Entry(
-                event.seq, event.recorded_at, event.effective, event.actor, event.type,
-                event.subject, describe(event), event.rfc, rfc_state, signature,
-            )  # fmt: skip
+                event.seq,
+                event.recorded_at,
+                event.effective,
+                event.actor,
+                event.type,
+                event.subject,
+                describe(event),
+                event.rfc,
+                rfc_state,
+                signature,
+            )
         )
     return entries
 
@@ -298,9 +313,15 @@ def rfc_show(ledger: Ledger, rfc: str) -> RfcSummary:
         raise NotFound(f"{rfc_id} is not in this ledger; `milestone rfc list` shows the RFCs")
     changes = _entries(ledger, [e for e in ledger.log if e.rfc == rfc_id])
     return RfcSummary(
-        found.id, found.title, found.state, found.opened_by, found.decided_on,
-        found.decided_by, found.version, changes,
-    )  # fmt: skip
+        found.id,
+        found.title,
+        found.state,
+        found.opened_by,
+        found.decided_on,
+        found.decided_by,
+        found.version,
+        changes,
+    )
 
 
 def view_of(ledger: Ledger, as_of: AsOf = NOW, known_at: str | None = None) -> View:

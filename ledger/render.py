@@ -111,12 +111,32 @@ def to_csv(plan: Plan) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
-        ["code", "level", "title", "team", "baseline", "forecast", "completed", "status",
-         "releases", "aliases"]
-    )  # fmt: skip
+        [
+            "code",
+            "level",
+            "title",
+            "team",
+            "baseline",
+            "forecast",
+            "completed",
+            "status",
+            "releases",
+            "aliases",
+        ]
+    )
     for r in rows:
         writer.writerow(
-            [r.code, r.level, r.title, r.team or "", r.baseline, r.forecast, r.completed or "",
-             r.status, ";".join(r.releases), ";".join(r.aliases)]
-        )  # fmt: skip
+            [
+                r.code,
+                r.level,
+                r.title,
+                r.team or "",
+                r.baseline,
+                r.forecast,
+                r.completed or "",
+                r.status,
+                ";".join(r.releases),
+                ";".join(r.aliases),
+            ]
+        )
     return buffer.getvalue()

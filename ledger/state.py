@@ -80,10 +80,19 @@ class Milestone:
     def copy(self) -> Milestone:
         """An independent copy (lists copied too)."""
         return Milestone(
-            self.code, self.level, self.title, self.baseline, self.forecast, self.defined_seq,
-            list(self.releases), self.completed, self.completed_by, self.completed_seq,
-            self.withdrawn, list(self.aliases),
-        )  # fmt: skip
+            self.code,
+            self.level,
+            self.title,
+            self.baseline,
+            self.forecast,
+            self.defined_seq,
+            list(self.releases),
+            self.completed,
+            self.completed_by,
+            self.completed_seq,
+            self.withdrawn,
+            list(self.aliases),
+        )
 
 
 @dataclass(slots=True)
@@ -104,9 +113,17 @@ class Rfc:
     def copy(self) -> Rfc:
         """An independent copy."""
         return Rfc(
-            self.id, self.title, self.state, self.opened_by, self.opened_seq, self.decided_on,
-            self.decided_by, self.decided_seq, self.version, list(self.changes),
-        )  # fmt: skip
+            self.id,
+            self.title,
+            self.state,
+            self.opened_by,
+            self.opened_seq,
+            self.decided_on,
+            self.decided_by,
+            self.decided_seq,
+            self.version,
+            list(self.changes),
+        )
 
 
 @dataclass(slots=True)
@@ -147,8 +164,9 @@ class PlanState:
             roles={actor: set(roles) for actor, roles in self.roles.items()},
             # Keys are never mutated after revocation is set, so copy shallowly per key.
             keys={
-                k: KeyInfo(v.key_id, v.actor, v.public_key, v.registered_seq, v.delegate_for,
-                           v.revoked_seq)
+                k: KeyInfo(
+                    v.key_id, v.actor, v.public_key, v.registered_seq, v.delegate_for, v.revoked_seq
+                )
                 for k, v in self.keys.items()
             },
             pending={rfc_id: list(events) for rfc_id, events in self.pending.items()},

@@ -86,9 +86,20 @@ _EVENTS = EventRecord.__table__  # type: ignore[attr-defined]
 _META = MetaRecord.__table__  # type: ignore[attr-defined]
 _CURSORS = CursorRecord.__table__  # type: ignore[attr-defined]
 _COLUMNS = (
-    "seq", "id", "type", "subject", "actor", "key", "rfc", "idem",
-    "recorded_at", "effective", "body", "hash", "sig",
-)  # fmt: skip
+    "seq",
+    "id",
+    "type",
+    "subject",
+    "actor",
+    "key",
+    "rfc",
+    "idem",
+    "recorded_at",
+    "effective",
+    "body",
+    "hash",
+    "sig",
+)
 
 
 #: Statements used on every append, built once: constructing a SELECT per call
@@ -434,9 +445,7 @@ class Store:
         """The events with the given seqs, in seq order."""
         if not seqs:
             return []
-        query = _ALL_COLUMNS.where(
-            _EVENTS.c.seq.in_(list(seqs))
-        )
+        query = _ALL_COLUMNS.where(_EVENTS.c.seq.in_(list(seqs)))
         with self.engine.connect() as conn:
             return [_stored(row) for row in conn.execute(query.order_by(_EVENTS.c.seq)).all()]
 

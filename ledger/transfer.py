@@ -50,12 +50,20 @@ def read_export(path: Path) -> Iterator[StoredEvent]:
                 raw = item["body"].encode("utf-8")
                 body = decode_body(raw)
                 yield StoredEvent(
-                    seq=int(item["seq"]), id=body["id"], type=body["type"],
-                    subject=body["subject"], actor=body["actor"], key=body["key"],
-                    rfc=body.get("rfc"), idem=body.get("idem"), recorded_at=body["recorded_at"],
-                    effective=body["effective"], body=raw, hash=bytes.fromhex(item["hash"]),
+                    seq=int(item["seq"]),
+                    id=body["id"],
+                    type=body["type"],
+                    subject=body["subject"],
+                    actor=body["actor"],
+                    key=body["key"],
+                    rfc=body.get("rfc"),
+                    idem=body.get("idem"),
+                    recorded_at=body["recorded_at"],
+                    effective=body["effective"],
+                    body=raw,
+                    hash=bytes.fromhex(item["hash"]),
                     sig=bytes.fromhex(item["sig"]),
-                )  # fmt: skip
+                )
             except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
                 raise DocumentError(
                     f"{path}, line {number}: not a ledger export line ({error}); "

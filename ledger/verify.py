@@ -20,8 +20,16 @@ from ledger.signing import signature_ok
 from ledger.store import StoredEvent
 
 _INDEX_COLUMNS = (
-    "id", "type", "subject", "actor", "key", "rfc", "idem", "recorded_at", "effective",
-)  # fmt: skip
+    "id",
+    "type",
+    "subject",
+    "actor",
+    "key",
+    "rfc",
+    "idem",
+    "recorded_at",
+    "effective",
+)
 
 
 @dataclass(frozen=True)

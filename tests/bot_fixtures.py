@@ -23,19 +23,33 @@ from ledger.signing import Signer, generate_key_file
 
 def serve(db_url: str, admin: Signer, tmp_path: Path, **changes: object) -> Iterator[Served]:
     """Create and seed a ledger at `db_url`, serve the bot over it, and clean up after."""
-    ledger = Ledger.create(db_url, name="test plan", signer=admin, actor="alice",
-                           baseline_control=False)  # fmt: skip
+    ledger = Ledger.create(
+        db_url, name="test plan", signer=admin, actor="alice", baseline_control=False
+    )
     bot_key = make_key(tmp_path, "bot")
     seed(ledger, admin, bot_key)
     with SlackStandIn() as slack:
         settings = Settings(
-            bot_token="xoxb-test-token", db_url=db_url, bot_key=tmp_path / "keys" / "bot.pem",
-            signing_secret=SECRET, api_url=slack.api_url, channel=CHANNEL, announcer_wait=0.1,
-        )  # fmt: skip
+            bot_token="xoxb-test-token",
+            db_url=db_url,
+            bot_key=tmp_path / "keys" / "bot.pem",
+            signing_secret=SECRET,
+            api_url=slack.api_url,
+            channel=CHANNEL,
+            announcer_wait=0.1,
+        )
         settings = settings.with_changes(**changes)
         service = HttpService(build(settings), host="127.0.0.1", port=0).start()
-        served = Served(ledger, admin, bot_key, settings, service, slack,
-                        SlackSender(service.url, SECRET, slack), tmp_path)  # fmt: skip
+        served = Served(
+            ledger,
+            admin,
+            bot_key,
+            settings,
+            service,
+            slack,
+            SlackSender(service.url, SECRET, slack),
+            tmp_path,
+        )
         try:
             yield served
         finally:

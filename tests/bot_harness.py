@@ -71,21 +71,56 @@ class Served:
 
 def seed(ledger: Ledger, admin: Signer, bot_key: Signer) -> None:
     """A small plan, the bot's delegate key, and Slack users with roles."""
-    commands.add_key(ledger=ledger, signer=admin, actor_name="bot:slack",
-                     public_raw=bot_key.public_raw, delegate_for="slack:")  # fmt: skip
+    commands.add_key(
+        ledger=ledger,
+        signer=admin,
+        actor_name="bot:slack",
+        public_raw=bot_key.public_raw,
+        delegate_for="slack:",
+    )
     for actor, role in ((ALICE, "editor"), (ALICE, "approver"), (ADMIN, "admin")):
         commands.grant_role(ledger=ledger, signer=admin, actor_name=actor, role=role)
     define = commands.define_milestone
-    define(ledger=ledger, signer=admin, code="LDM-503-01", title="First release",
-           due=days_from_today(60), level=2)  # fmt: skip
-    define(ledger=ledger, signer=admin, code="LDM-503-02", title="Second release",
-           due=days_from_today(120), level=2)  # fmt: skip
-    define(ledger=ledger, signer=admin, code="DM-AP-18", title="Alert packet generation",
-           due=days_from_today(10), releases=["LDM-503-01"])  # fmt: skip
-    define(ledger=ledger, signer=admin, code="DM-AP-19", title="Alert distribution",
-           due=days_from_today(-5), releases=["LDM-503-01"])  # fmt: skip
-    define(ledger=ledger, signer=admin, code="DM-SQRE-3", title="Science platform",
-           due=days_from_today(90), releases=["LDM-503-02"])  # fmt: skip
+    define(
+        ledger=ledger,
+        signer=admin,
+        code="LDM-503-01",
+        title="First release",
+        due=days_from_today(60),
+        level=2,
+    )
+    define(
+        ledger=ledger,
+        signer=admin,
+        code="LDM-503-02",
+        title="Second release",
+        due=days_from_today(120),
+        level=2,
+    )
+    define(
+        ledger=ledger,
+        signer=admin,
+        code="DM-AP-18",
+        title="Alert packet generation",
+        due=days_from_today(10),
+        releases=["LDM-503-01"],
+    )
+    define(
+        ledger=ledger,
+        signer=admin,
+        code="DM-AP-19",
+        title="Alert distribution",
+        due=days_from_today(-5),
+        releases=["LDM-503-01"],
+    )
+    define(
+        ledger=ledger,
+        signer=admin,
+        code="DM-SQRE-3",
+        title="Science platform",
+        due=days_from_today(90),
+        releases=["LDM-503-02"],
+    )
 
 
 def announced(served: Served, seq: int) -> Callable[[SlackStandIn], list[dict[str, object]]]:

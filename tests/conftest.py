@@ -35,7 +35,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_kind" in metafunc.fixturenames:
-        kinds = ["sqlite"] if metafunc.config.getoption("--sqlite-only") else ["sqlite", "postgresql"]
+        kinds = (
+            ["sqlite"] if metafunc.config.getoption("--sqlite-only") else ["sqlite", "postgresql"]
+        )
         if metafunc.definition.get_closest_marker("postgresql_only"):
             # Only PostgreSQL has what these test (schemas, LISTEN): no SQLite variant to skip.
             kinds = [kind for kind in kinds if kind == "postgresql"]

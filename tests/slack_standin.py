@@ -109,12 +109,23 @@ class SlackStandIn:
         if method in self.errors:
             return {"ok": False, "error": self.errors[method]}
         if method == "auth.test":
-            return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "bot",
-                    "team_id": TEAM, "user_id": BOT_USER, "bot_id": "BBOT"}  # fmt: skip
+            return {
+                "ok": True,
+                "url": "https://test.slack.com/",
+                "team": "Test",
+                "user": "bot",
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "bot_id": "BBOT",
+            }
         if method == "chat.postMessage":
             ts = f"{time.time():.0f}.{next(self._ts):06d}"
-            return {"ok": True, "channel": params.get("channel"), "ts": ts,
-                    "message": {"text": params.get("text")}}  # fmt: skip
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": ts,
+                "message": {"text": params.get("text")},
+            }
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{time.time():.6f}"}
         return {"ok": True}
@@ -213,8 +224,15 @@ class SlackSender:
     team: str = TEAM
     _count: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    def post(self, body: bytes, *, content_type: str, headers: dict[str, str] | None = None,
-             timestamp: str | None = None, secret: str | None = None) -> Answer:  # fmt: skip
+    def post(
+        self,
+        body: bytes,
+        *,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        timestamp: str | None = None,
+        secret: str | None = None,
+    ) -> Answer:
         """POST a body signed with the secret (or another), at a timestamp (default: now)."""
         stamp = timestamp or str(int(time.time()))
         sent = {
@@ -234,8 +252,14 @@ class SlackSender:
             connection.close()
         return Answer(response.status, data, time.perf_counter() - started)
 
-    def command_body(self, text: str, *, user: str = "UALICE", trigger: str | None = None,
-                     name: str | None = None) -> tuple[bytes, str]:  # fmt: skip
+    def command_body(
+        self,
+        text: str,
+        *,
+        user: str = "UALICE",
+        trigger: str | None = None,
+        name: str | None = None,
+    ) -> tuple[bytes, str]:
         """The form body of `/milestone TEXT` and the name of its response_url."""
         n = next(self._count)
         name = name or f"cmd{n}"
@@ -255,17 +279,28 @@ class SlackSender:
         }
         return urllib.parse.urlencode(fields).encode(), name
 
-    def command(self, text: str, *, user: str = "UALICE", trigger: str | None = None,
-                headers: dict[str, str] | None = None) -> Answer:  # fmt: skip
+    def command(
+        self,
+        text: str,
+        *,
+        user: str = "UALICE",
+        trigger: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
         """Send `/milestone TEXT` as `user`."""
         body, name = self.command_body(text, user=user, trigger=trigger)
-        answer = self.post(body, content_type="application/x-www-form-urlencoded",
-                           headers=headers)  # fmt: skip
+        answer = self.post(body, content_type="application/x-www-form-urlencoded", headers=headers)
         answer.response_name = name
         return answer
 
-    def click(self, button: dict[str, Any], *, user: str = "UALICE",
-              trigger: str | None = None, name: str | None = None) -> Answer:  # fmt: skip
+    def click(
+        self,
+        button: dict[str, Any],
+        *,
+        user: str = "UALICE",
+        trigger: str | None = None,
+        name: str | None = None,
+    ) -> Answer:
         """Click a button (a block element from an earlier reply), as `user`."""
         n = next(self._count)
         name = name or f"click{n}"

@@ -25,8 +25,9 @@ def history(db_url, admin_key):
     with freeze_time("2020-01-02 08:00"):
         c.open_rfc(rfc="RFC-1", title="plan", **k)
         c.define_milestone(code="L2", title="Two", due="2020-06-30", level=2, rfc="RFC-1", **k)
-        c.define_milestone(code="DM-A-1", title="A", due="2020-05-01", releases=["L2"],
-                           rfc="RFC-1", **k)  # fmt: skip
+        c.define_milestone(
+            code="DM-A-1", title="A", due="2020-05-01", releases=["L2"], rfc="RFC-1", **k
+        )
     with freeze_time("2020-01-03 08:00"):
         c.approve_rfc(rfc="RFC-1", version="1.0", **k)
     with freeze_time("2020-02-01 08:00"):
@@ -101,13 +102,20 @@ def test_a_backdated_event_changes_the_past_but_not_what_was_known_then(history,
     # An import of an old document records facts effective in the past.
     with freeze_time("2020-05-01"):
         history.append(
-            signer=admin_key, actor=None,
+            signer=admin_key,
+            actor=None,
             decide=lambda s: Draft(
-                MilestoneDefined(code="L2-OLD", level=2, title="Old", baseline="2019-01-01",
-                                 forecast="2019-01-01"),
-                subject="L2-OLD", effective="2020-01-01T09:00:00.000000Z",
+                MilestoneDefined(
+                    code="L2-OLD",
+                    level=2,
+                    title="Old",
+                    baseline="2019-01-01",
+                    forecast="2019-01-01",
+                ),
+                subject="L2-OLD",
+                effective="2020-01-01T09:00:00.000000Z",
             ),
-        )  # fmt: skip
+        )
 
     assert "L2-OLD" in history.view(parse_as_of("2020-01-01")).state.milestones
     known = parse_instant_text("2020-04-30")
@@ -127,7 +135,6 @@ def test_statuses_are_judged_on_the_as_of_day(history):
     assert plan(history.view(parse_as_of("2020-03-31"))).releases[0].milestones[0].status == (
         "on track"
     )
-
 
 
 @pytest.mark.parametrize(
@@ -154,13 +161,15 @@ def test_an_open_rfc_has_no_as_of_point(history, admin_key):
 
 
 def test_snapshots_give_the_same_views_as_a_fold_from_scratch(sqlite_url, admin_key):
-    book = Ledger.create(sqlite_url, name="big", signer=admin_key, actor="alice",
-                         baseline_control=False)  # fmt: skip
+    book = Ledger.create(
+        sqlite_url, name="big", signer=admin_key, actor="alice", baseline_control=False
+    )
     k = {"ledger": book, "signer": admin_key}
     c.define_milestone(code="L2", title="L2", due="2030-01-01", level=2, **k)
     for n in range(SNAPSHOT_EVERY * 2 + 50):
-        c.move_milestone(code="L2", to=f"2030-{1 + n % 12:02d}-{1 + n % 28:02d}"
-                         if n % 2 else "2031-01-01", **k)  # fmt: skip
+        c.move_milestone(
+            code="L2", to=f"2030-{1 + n % 12:02d}-{1 + n % 28:02d}" if n % 2 else "2031-01-01", **k
+        )
     fresh = Ledger.open(sqlite_url)
 
     for seq in (SNAPSHOT_EVERY - 1, SNAPSHOT_EVERY + 7, 2 * SNAPSHOT_EVERY + 3, len(book.log)):

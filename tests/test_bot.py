@@ -61,9 +61,11 @@ def test_a_retried_delivery_records_once(served):
     before = served.count()
 
     first = served.sender.post(body, content_type="application/x-www-form-urlencoded")
-    again = served.sender.post(body, content_type="application/x-www-form-urlencoded",
-                               headers={"X-Slack-Retry-Num": "1",
-                                        "X-Slack-Retry-Reason": "http_timeout"})  # fmt: skip
+    again = served.sender.post(
+        body,
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
 
     assert (first.status, again.status) == (200, 200)
     assert served.count() == before + 1

@@ -23,9 +23,15 @@ def _announced_seqs(slack):
 def _complete_at_terminal(served, code):
     result = CliRunner().invoke(
         cli_app,
-        ["--db", served.settings.db_url, "--key", str(served.tmp_path / "keys" / "alice.pem"),
-         "complete", code],
-    )  # fmt: skip
+        [
+            "--db",
+            served.settings.db_url,
+            "--key",
+            str(served.tmp_path / "keys" / "alice.pem"),
+            "complete",
+            code,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return served.events()[-1].seq
 
@@ -54,16 +60,22 @@ def test_on_its_first_start_the_announcer_posts_nothing_from_before(served_sqlit
 
 def test_replicas_sharing_a_database_announce_each_event_once(served):
     replicas = [
-        Announcer(access=LedgerAccess(db_url=served.settings.db_url, signer=None),
-                  client=web_client(served.settings), channel=CHANNEL, batch=3, idle=0.05)
+        Announcer(
+            access=LedgerAccess(db_url=served.settings.db_url, signer=None),
+            client=web_client(served.settings),
+            channel=CHANNEL,
+            batch=3,
+            idle=0.05,
+        )
         for _ in range(2)
-    ]  # fmt: skip
+    ]
     for replica in replicas:
         replica.start()
     try:
         for day in range(1, 26):
-            commands.move_milestone(ledger=served.ledger, signer=served.admin, code="DM-AP-18",
-                                    to=f"2031-01-{day:02d}")  # fmt: skip
+            commands.move_milestone(
+                ledger=served.ledger, signer=served.admin, code="DM-AP-18", to=f"2031-01-{day:02d}"
+            )
         last = served.events()[-1].seq
         served.slack.wait_for(lambda s: last in _announced_seqs(s), what="the last move")
     finally:
@@ -96,9 +108,10 @@ def test_an_announcement_slack_refuses_is_logged_with_a_hint_and_later_ones_go_o
 
 def test_the_announcer_runs_on_its_own_without_the_bots_key(served_sqlite):
     settings = served_sqlite.settings.with_changes(
-        bot_key=served_sqlite.tmp_path / "no-such-key.pem", announcer="standalone",
+        bot_key=served_sqlite.tmp_path / "no-such-key.pem",
+        announcer="standalone",
         announcer_wait=0.05,
-    )  # fmt: skip
+    )
     announcer = build_announcer(settings)
     announcer.start()
     try:

@@ -41,12 +41,20 @@ def test_a_double_click_approves_once(served_sqlite, prompt):
 
 def test_the_same_interaction_delivered_twice_approves_once(served_sqlite, prompt):
     payload = {
-        "type": "block_actions", "team": {"id": "T0TEST"}, "trigger_id": "9.9.same",
+        "type": "block_actions",
+        "team": {"id": "T0TEST"},
+        "trigger_id": "9.9.same",
         "user": {"id": "UALICE", "team_id": "T0TEST"},
         "response_url": served_sqlite.slack.response_url("same"),
-        "actions": [{"action_id": "milestone_rfc_approve", "block_id": "b",
-                     "value": prompt["milestone_rfc_approve"]["value"], "action_ts": "1.2"}],
-    }  # fmt: skip
+        "actions": [
+            {
+                "action_id": "milestone_rfc_approve",
+                "block_id": "b",
+                "value": prompt["milestone_rfc_approve"]["value"],
+                "action_ts": "1.2",
+            }
+        ],
+    }
 
     served_sqlite.sender.click_payload(payload, name="same")
     served_sqlite.sender.click_payload(payload, name="same")

@@ -22,15 +22,17 @@ def body(served):
 
 
 def _post(served, raw, **headers):
-    return served.sender.post(raw, content_type="application/x-www-form-urlencoded",
-                              headers=headers)  # fmt: skip
+    return served.sender.post(
+        raw, content_type="application/x-www-form-urlencoded", headers=headers
+    )
 
 
 def test_a_forged_signature_is_refused_with_401_and_records_nothing(served, body):
     before = served.count()
 
-    answer = served.sender.post(body, content_type="application/x-www-form-urlencoded",
-                                secret="not-the-signing-secret")  # fmt: skip
+    answer = served.sender.post(
+        body, content_type="application/x-www-form-urlencoded", secret="not-the-signing-secret"
+    )
 
     assert answer.status == 401
     assert served.count() == before
@@ -41,8 +43,9 @@ def test_a_stale_timestamp_is_refused_with_401_even_when_signed_correctly(served
     before = served.count()
     stale = str(int(time.time()) - 10 * 60)
 
-    answer = served.sender.post(body, content_type="application/x-www-form-urlencoded",
-                                timestamp=stale)  # fmt: skip
+    answer = served.sender.post(
+        body, content_type="application/x-www-form-urlencoded", timestamp=stale
+    )
 
     assert answer.status == 401
     assert served.count() == before
@@ -54,9 +57,10 @@ def test_a_body_changed_after_signing_is_refused(served_sqlite):
     before = served_sqlite.count()
 
     tampered = _post(
-        served_sqlite, raw.replace(b"UALICE", b"UADMIN"),
+        served_sqlite,
+        raw.replace(b"UALICE", b"UADMIN"),
         **{"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature(SECRET, stamp, raw)},
-    )  # fmt: skip
+    )
 
     assert tampered.status == 401
     assert served_sqlite.count() == before
@@ -68,8 +72,9 @@ def test_a_request_without_signature_headers_is_refused(served_sqlite):
     parsed = urllib.parse.urlsplit(served_sqlite.sender.url)
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
 
-    connection.request("POST", parsed.path, body=raw,
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    connection.request(
+        "POST", parsed.path, body=raw, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     status = connection.getresponse().status
     connection.close()
 
@@ -111,8 +116,9 @@ BAD_COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "user", "expected"), BAD_COMMANDS,
-                         ids=[t[:40] for t, _, _ in BAD_COMMANDS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "user", "expected"), BAD_COMMANDS, ids=[t[:40] for t, _, _ in BAD_COMMANDS]
+)
 def test_a_bad_command_is_answered_ephemerally_with_what_would_be_right(
     shared_sqlite, text, user, expected
 ):
@@ -170,8 +176,10 @@ def test_a_ledger_that_does_not_verify_is_flagged_on_reads_and_refuses_changes(s
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TRIGGER events_no_update")
         body = conn.execute("SELECT body FROM events WHERE seq = 11").fetchone()[0]
-        conn.execute("UPDATE events SET body = ? WHERE seq = 11",
-                     (body.replace(b"Alert distribution", b"Alert distributiom"),))  # fmt: skip
+        conn.execute(
+            "UPDATE events SET body = ? WHERE seq = 11",
+            (body.replace(b"Alert distribution", b"Alert distributiom"),),
+        )
     served_sqlite.restart()
     before = served_sqlite.count()
 

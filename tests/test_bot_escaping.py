@@ -18,10 +18,17 @@ pytest_plugins = ["bot_fixtures"]
 def nasty(shared_sqlite):
     """A milestone whose title and reason are made of Slack markup, recorded at a terminal."""
     ledger, admin = shared_sqlite.ledger, shared_sqlite.admin
-    commands.define_milestone(ledger=ledger, signer=admin, code="DM-AP-66", title=NASTY,
-                              due="2031-01-01", releases=["LDM-503-01"])  # fmt: skip
-    commands.move_milestone(ledger=ledger, signer=admin, code="DM-AP-66", to="2031-02-01",
-                            reason=NASTY)  # fmt: skip
+    commands.define_milestone(
+        ledger=ledger,
+        signer=admin,
+        code="DM-AP-66",
+        title=NASTY,
+        due="2031-01-01",
+        releases=["LDM-503-01"],
+    )
+    commands.move_milestone(
+        ledger=ledger, signer=admin, code="DM-AP-66", to="2031-02-01", reason=NASTY
+    )
     commands.retitle_milestone(ledger=ledger, signer=admin, code="DM-AP-19", title=NASTY)
     return shared_sqlite
 
@@ -33,9 +40,15 @@ def _markup(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["show DM-AP-66", "plan", "history DM-AP-66", "late --as-of 2031-06-01", "diff #12 now",
-     "log --limit 3"],
-)  # fmt: skip
+    [
+        "show DM-AP-66",
+        "plan",
+        "history DM-AP-66",
+        "late --as-of 2031-06-01",
+        "diff #12 now",
+        "log --limit 3",
+    ],
+)
 def test_ledger_text_in_replies_is_escaped(nasty, text):
     answer = nasty.sender.command(text)
 

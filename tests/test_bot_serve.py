@@ -35,8 +35,10 @@ def test_settings_come_from_the_environment():
     settings = Settings.from_env(ENV)
 
     assert (settings.bot_token, settings.signing_secret, settings.app_token) == (
-        "xoxb-1", "s3cret", "xapp-1-A1-2"
-    )  # fmt: skip
+        "xoxb-1",
+        "s3cret",
+        "xapp-1-A1-2",
+    )
     assert settings.api_base == "http://127.0.0.1:9/api/"
     assert (settings.channel, settings.db_url) == ("C123", "sqlite:///plan.db")
     assert settings.bot_key == Path("~/bot.pem").expanduser()
@@ -71,8 +73,9 @@ def test_socket_mode_builds_its_handler_with_the_app_token(served_sqlite):
         bot.close()
 
 
-@pytest.mark.parametrize(("token", "message"), [(None, "needs SLACK_APP_TOKEN"),
-                                                ("xoxb-1", "starting with xapp-")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("token", "message"), [(None, "needs SLACK_APP_TOKEN"), ("xoxb-1", "starting with xapp-")]
+)
 def test_socket_mode_is_refused_clearly_without_an_app_token(served_sqlite, token, message):
     bot = build(served_sqlite.settings.with_changes(app_token=token))
     try:
@@ -96,8 +99,12 @@ def test_the_start_warns_when_the_bots_key_cannot_sign_for_slack_users(served_sq
     served_sqlite.ledger.refresh()
     from ledger import commands
 
-    commands.revoke_key(ledger=served_sqlite.ledger, signer=served_sqlite.admin,
-                        key_id=served_sqlite.bot_key.key_id, reason="rotated")  # fmt: skip
+    commands.revoke_key(
+        ledger=served_sqlite.ledger,
+        signer=served_sqlite.admin,
+        key_id=served_sqlite.bot_key.key_id,
+        reason="rotated",
+    )
     assert "was revoked" in key_problem(bot.access)
 
 
@@ -119,9 +126,12 @@ def test_the_server_answers_a_health_check_and_nothing_else_but_slack(served_sql
 def _milestone(*args, env):
     executable = Path(sys.executable).with_name("milestone")
     return subprocess.Popen(
-        [str(executable), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [str(executable), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-    )  # fmt: skip
+    )
 
 
 def _line(stream, timeout):
@@ -137,11 +147,13 @@ def _line(stream, timeout):
 def test_milestone_serve_runs_the_bot_over_http_until_terminated(served_sqlite):
     served_sqlite.service.stop()  # the subprocess is the bot now (same announcer cursor)
     env = {
-        **os.environ, "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": SECRET,
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SECRET,
         "MILESTONE_SLACK_API_URL": served_sqlite.slack.api_url,
         "MILESTONE_SLACK_CHANNEL": "CANNOUNCE",
         "MILESTONE_BOT_KEY": str(served_sqlite.settings.bot_key),
-    }  # fmt: skip
+    }
     process = _milestone("--db", served_sqlite.settings.db_url, "serve", "--port", "0", env=env)
     try:
         line = _line(process.stdout, 30)
@@ -184,9 +196,15 @@ def test_the_docs_and_the_manifest_describe_what_the_bot_needs():
 
     for variable in ENV:
         assert f"`{variable}`" in docs
-    for setting in ("command: /milestone", "url: https://HOST/slack/events", "- commands",
-                    "- chat:write", "- chat:write.public", "should_escape: true",
-                    "request_url: https://HOST/slack/events"):  # fmt: skip
+    for setting in (
+        "command: /milestone",
+        "url: https://HOST/slack/events",
+        "- commands",
+        "- chat:write",
+        "- chat:write.public",
+        "should_escape: true",
+        "request_url: https://HOST/slack/events",
+    ):
         assert setting in manifest
     assert "--delegate-for slack:" in docs and "connections:write" in docs
 

@@ -8,8 +8,10 @@ from ledger.errors import InvalidInput
 
 def test_a_user_mention_becomes_the_slack_actor_of_the_requesting_team():
     assert split("grant <@U012AB3CD|alice> editor", team_id="T024BE7LD") == [
-        "grant", "slack:T024BE7LD/U012AB3CD", "editor",
-    ]  # fmt: skip
+        "grant",
+        "slack:T024BE7LD/U012AB3CD",
+        "editor",
+    ]
 
 
 def test_a_mention_without_a_label_works_too():
@@ -17,8 +19,9 @@ def test_a_mention_without_a_label_works_too():
 
 
 def test_channels_links_and_special_mentions_become_inert_text():
-    text = decode("<#C123|general> <https://x.org|x.org> <https://y.org> <!channel> <!here>",
-                  team_id="T1")  # fmt: skip
+    text = decode(
+        "<#C123|general> <https://x.org|x.org> <https://y.org> <!channel> <!here>", team_id="T1"
+    )
 
     assert text == "#general x.org https://y.org @channel @here"
 

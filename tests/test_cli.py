@@ -39,11 +39,33 @@ def test_a_new_users_session_from_init_to_verify(run, db_url):
     out = _ok(run("init", "--name", "LDM-564", "--actor", "alice"))
     ledger_id = re.search(r"ledger id ([0-9a-f]{64})", out).group(1)
     _ok(run("rfc", "open", "RFC-1", "Initial plan"))
-    _ok(run("define", "LDM-503-11a", "DM ComCam operations readiness", "--due", "2020-12-31",
-            "--level", "2", "--rfc", "RFC-1"))  # fmt: skip
+    _ok(
+        run(
+            "define",
+            "LDM-503-11a",
+            "DM ComCam operations readiness",
+            "--due",
+            "2020-12-31",
+            "--level",
+            "2",
+            "--rfc",
+            "RFC-1",
+        )
+    )
     for n, due in ((16, "2020-06-13"), (20, "2020-06-30"), (22, "2020-08-31")):
-        _ok(run("define", f"DM-NCSA-{n}", f"Service {n}", "--due", due, "--in", "LDM-503-11a",
-                "--rfc", "RFC-1"))  # fmt: skip
+        _ok(
+            run(
+                "define",
+                f"DM-NCSA-{n}",
+                f"Service {n}",
+                "--due",
+                due,
+                "--in",
+                "LDM-503-11a",
+                "--rfc",
+                "RFC-1",
+            )
+        )
     _ok(run("rfc", "approve", "RFC-1", "--version", "1.0"))
     _ok(run("move", "DM-NCSA-20", "2020-07-15", "--reason", "vendor delay"))
     _ok(run("complete", "DM-NCSA-16", "--on", "2019-06-13"))
@@ -62,8 +84,10 @@ def test_a_new_users_session_from_init_to_verify(run, db_url):
     assert ncsa22["baseline"] == "2021-03-31"
     old = {m["code"]: m for m in before["releases"][0]["milestones"]}["DM-NCSA-22"]
     assert old["baseline"] == "2020-08-31"
-    assert re.search(r"alice\s+DM-NCSA-22 baseline moved 2020-08-31 → 2021-03-31 .*RFC-781 \(approved\)\s+ok",
-                     history)  # fmt: skip
+    assert re.search(
+        r"alice\s+DM-NCSA-22 baseline moved 2020-08-31 → 2021-03-31 .*RFC-781 \(approved\)\s+ok",
+        history,
+    )
     assert "defined Level-3 DM-NCSA-22" in history
     assert verify.startswith("OK: ")
 
@@ -146,9 +170,20 @@ def test_a_registered_key_writes_as_its_actor(planned, tmp_path):
 
 def test_every_read_command_answers_in_json(planned):
     _ok(planned("rfc", "open", "RFC-1", "A"))
-    for words in (("plan",), ("show", "DM-AP-18"), ("history", "DM-AP-18"), ("log",),
-                  ("diff", "#3", "now"), ("late",), ("upcoming", "--days", "10"), ("check",),
-                  ("verify",), ("rfc", "show", "RFC-1"), ("rfc", "list"), ("key", "list")):  # fmt: skip
+    for words in (
+        ("plan",),
+        ("show", "DM-AP-18"),
+        ("history", "DM-AP-18"),
+        ("log",),
+        ("diff", "#3", "now"),
+        ("late",),
+        ("upcoming", "--days", "10"),
+        ("check",),
+        ("verify",),
+        ("rfc", "show", "RFC-1"),
+        ("rfc", "list"),
+        ("key", "list"),
+    ):
         json.loads(_ok(planned(*words, "--json")))
 
 
@@ -184,8 +219,9 @@ def test_export_verifies_offline_and_imports_into_a_new_database(planned, tmp_pa
     runner = CliRunner()
 
     offline = runner.invoke(app, ["verify-file", str(tmp_path / "log.jsonl")])
-    imported = runner.invoke(app, ["--db", str(tmp_path / "copy.db"), "import",
-                                   str(tmp_path / "log.jsonl")])  # fmt: skip
+    imported = runner.invoke(
+        app, ["--db", str(tmp_path / "copy.db"), "import", str(tmp_path / "log.jsonl")]
+    )
     again = runner.invoke(app, ["--db", str(tmp_path / "copy.db"), "verify"])
 
     assert offline.exit_code == 0 and offline.output.startswith("OK: ")
@@ -196,8 +232,14 @@ def test_export_verifies_offline_and_imports_into_a_new_database(planned, tmp_pa
 def test_every_command_has_help():
     runner = CliRunner()
     names = [c.path for c in grammar.COMMANDS] + [
-        ("init",), ("key", "new"), ("key", "add"), ("key", "list"), ("export",), ("import",),
-        ("verify-file",), ("demo",),
+        ("init",),
+        ("key", "new"),
+        ("key", "add"),
+        ("key", "list"),
+        ("export",),
+        ("import",),
+        ("verify-file",),
+        ("demo",),
     ]
 
     for path in names:

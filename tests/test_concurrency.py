@@ -94,9 +94,11 @@ def test_many_processes_appending_at_once_leave_one_gap_free_verified_chain(
     assert len(rfcs) == writers * opened_each
     # A writer approves the last of every APPROVE_EVERY - 1 RFCs it opened.
     expected = {
-        rfc_id(w, i) for w in range(writers) for i in range(opened_each)
+        rfc_id(w, i)
+        for w in range(writers)
+        for i in range(opened_each)
         if i % (APPROVE_EVERY - 1) == APPROVE_EVERY - 2
-    }  # fmt: skip
+    }
     assert {rfc.id for rfc in rfcs.values() if rfc.state == "approved"} == expected
     # Commands are validated under the lock against the caught-up head, so
     # none can meet a Conflict; one here would mean two writers saw one head.
@@ -119,11 +121,18 @@ def team(open_ledger, admin_key, tmp_path):
     keys = {"alice": admin_key}
     for name in ("bob", "carol", "dave"):
         keys[name] = make_key(tmp_path, name)
-        c.add_key(ledger=open_ledger, signer=admin_key, actor_name=name,
-                  public_raw=keys[name].public_raw)  # fmt: skip
+        c.add_key(
+            ledger=open_ledger, signer=admin_key, actor_name=name, public_raw=keys[name].public_raw
+        )
         c.grant_role(ledger=open_ledger, signer=admin_key, actor_name=name, role="editor")
-    c.define_milestone(ledger=open_ledger, signer=admin_key, code="DM-AP-18",
-                       title="Alert distribution", due="2020-01-01", level=2)  # fmt: skip
+    c.define_milestone(
+        ledger=open_ledger,
+        signer=admin_key,
+        code="DM-AP-18",
+        title="Alert distribution",
+        due="2020-01-01",
+        level=2,
+    )
     return open_ledger, keys
 
 
@@ -304,8 +313,10 @@ def test_writers_whose_search_paths_differ_but_find_one_ledger_share_its_lock(
     store = Store.open(detour)
 
     assert (store.schema, store.lock_key, store.channel) == (
-        schema, open_ledger.store.lock_key, open_ledger.store.channel
-    )  # fmt: skip
+        schema,
+        open_ledger.store.lock_key,
+        open_ledger.store.channel,
+    )
     store.close()
 
 

@@ -215,9 +215,12 @@ def test_the_diff_between_the_revisions_counts_what_the_documents_say(
     assert [(r["before"], r["after"]) for r in result["renamed"]] == [("LDM-503-8b", "LDM-503-08b")]
     assert {r["code"] for r in result["retitled"]} >= {"DM-SQRE-2", "DM-AP-9", "LDM-503-11a"}
     assert {
-        "code": "LDM-503-08b", "which": "forecast", "before": "2018-09-06",
-        "after": "2019-07-15", "days": 312,
-    } in result["moved"]  # fmt: skip
+        "code": "LDM-503-08b",
+        "which": "forecast",
+        "before": "2018-09-06",
+        "after": "2019-07-15",
+        "days": 312,
+    } in result["moved"]
 
 
 def test_the_hand_counted_diff_agrees_with_the_reference_reader() -> None:
@@ -306,10 +309,21 @@ def test_check_reports_what_is_odd_in_the_2018_revision(
     # By hand: twelve Level-3 milestones and LDM-503-02/03 completed after their due dates;
     # LDM-503-02 completed while DM-DAX-5 under it is incomplete; no due-date inversions.
     late = (
-        "DM-AP-1", "DM-AP-2", "DM-AP-3", "DM-AP-4", "DM-AP-5", "DM-DRP-1", "DM-DRP-14",
-        "DM-DRP-18", "DM-DRP-4", "DM-NCSA-1", "DM-NCSA-2", "DM-SQRE-1", "LDM-503-02",
+        "DM-AP-1",
+        "DM-AP-2",
+        "DM-AP-3",
+        "DM-AP-4",
+        "DM-AP-5",
+        "DM-DRP-1",
+        "DM-DRP-14",
+        "DM-DRP-18",
+        "DM-DRP-4",
+        "DM-NCSA-1",
+        "DM-NCSA-2",
+        "DM-SQRE-1",
+        "LDM-503-02",
         "LDM-503-03",
-    )  # fmt: skip
+    )
     assert found == sorted(
         [("completed-late", code) for code in late] + [("release-done-early", "LDM-503-02")]
     )
@@ -360,8 +374,13 @@ def test_a_version_label_is_never_given_to_two_rfcs(
     result = milestone("import-doc", str(ldm564_dir() / REVISION_2022))
 
     rfcs = {r["id"]: r["version"] for r in json.loads(milestone("rfc", "list", "--json").stdout)}
-    assert rfcs == {"RFC-373": "1.0", "RFC-400": "1.1", "RFC-497": None, "RFC-501": "1.2",
-                    "RFC-781": "1.5"}  # fmt: skip
+    assert rfcs == {
+        "RFC-373": "1.0",
+        "RFC-400": "1.1",
+        "RFC-497": None,
+        "RFC-501": "1.2",
+        "RFC-781": "1.5",
+    }
     assert "version 1.1 already belongs to RFC-400" in result.stdout
 
 
@@ -372,8 +391,10 @@ def test_the_2022_changes_are_approved_baseline_moves_under_rfc_781(
     under = json.loads(milestone("log", "--rfc", "RFC-781", "--json").stdout)
 
     assert (shown["baseline"], shown["forecast"], shown["completed"]) == (
-        "2019-07-15", "2019-07-15", "2019-07-15",
-    )  # fmt: skip
+        "2019-07-15",
+        "2019-07-15",
+        "2019-07-15",
+    )
     assert shown["status"] == "done"
     types = {entry["type"] for entry in under if entry["subject"] != "RFC-781"}
     assert "milestone.baseline_moved" in types and "milestone.forecast_moved" not in types
@@ -408,8 +429,11 @@ def test_the_import_ends_with_a_revision_imported_fact_naming_its_source(
     assert last["sha256"] == hashlib.sha256(raw).hexdigest()
     assert (last["counts"]["releases"], last["counts"]["entries"]) == (36, 79)
     assert last["counts"]["events"] == facts[-1].seq - facts[0].seq
-    assert {"date": "2018-03-16", "description": "Synchronize milestones with PMCS.",
-            "owner": "J.D. Swinbank"} in last["change_record"]  # fmt: skip
+    assert {
+        "date": "2018-03-16",
+        "description": "Synchronize milestones with PMCS.",
+        "owner": "J.D. Swinbank",
+    } in last["change_record"]
 
 
 # --- idempotence, atomicity, permissions, bad input ---------------------------------------------
@@ -528,9 +552,11 @@ def test_importing_needs_the_admin_role(
     before = event_count(ledger)
 
     result = milestone(
-        "import-doc", str(ldm564_dir() / REVISION_2018), ok=False,
+        "import-doc",
+        str(ldm564_dir() / REVISION_2018),
+        ok=False,
         key_path=tmp_path / "keys" / "bob.pem",
-    )  # fmt: skip
+    )
 
     assert result.exit_code == 5
     assert "admin" in result.stderr

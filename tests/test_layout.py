@@ -52,9 +52,11 @@ def test_every_public_library_function_has_a_docstring():
     for package in ("events", "ledger", "cli", "bot"):
         for path in (ROOT / package).rglob("*.py"):
             for node in ast.parse(path.read_text(encoding="utf-8")).body:
-                if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith(
-                    "_"
-                ) and ast.get_docstring(node) is None:
+                if (
+                    isinstance(node, ast.FunctionDef | ast.ClassDef)
+                    and not node.name.startswith("_")
+                    and ast.get_docstring(node) is None
+                ):
                     missing.append(f"{path.relative_to(ROOT)}:{node.name}")
 
     assert missing == []

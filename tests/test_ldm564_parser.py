@@ -81,9 +81,43 @@ LABELS_2022 = [
 # (blank lines and figure captions inside a list do not end it).
 LEVEL3_COUNTS_2018 = [5, 7, 6, 2, 3, 3, 0, 6, 1, 10, 0, 20, 0, 5, 6, 7, 10, 3, 7, 1, 0]
 LEVEL3_COUNTS_2022 = [
-    6, 6, 6, 1, 4, 2, 1, 12, 0, 5, 7, 1, 0, 0, 2, 6, 4, 7, 2, 0,
-    0, 2, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1,
-]  # fmt: skip
+    6,
+    6,
+    6,
+    1,
+    4,
+    2,
+    1,
+    12,
+    0,
+    5,
+    7,
+    1,
+    0,
+    0,
+    2,
+    6,
+    4,
+    7,
+    2,
+    0,
+    0,
+    2,
+    1,
+    0,
+    1,
+    1,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+]
 LEVEL3_TOTAL_2018 = 102
 LEVEL3_TOTAL_2022 = 79
 NO_NEW_FUNCTIONALITY = (
@@ -595,13 +629,16 @@ def test_windows_line_endings_and_a_byte_order_mark_are_accepted(
 def test_the_2018_change_record_has_two_numbered_rows(revision_2018: Revision) -> None:
     assert revision_2018.change_record == (
         ChangeRecordEntry(
-            "1.0", date(2017, 8, 18), "Initial version. Approved in RFC-373.", "W. O'Mullane",
+            "1.0",
+            date(2017, 8, 18),
+            "Initial version. Approved in RFC-373.",
+            "W. O'Mullane",
             "RFC-373",
         ),
         ChangeRecordEntry(
             "1.1", date(2018, 3, 16), "Synchronize milestones with PMCS.", "J.D. Swinbank", None
         ),
-    )  # fmt: skip
+    )
 
 
 def test_the_2022_change_record_joins_wrapped_descriptions_and_keeps_a_blank_version(
@@ -609,38 +646,53 @@ def test_the_2022_change_record_joins_wrapped_descriptions_and_keeps_a_blank_ver
 ) -> None:
     assert revision_2022.change_record == (
         ChangeRecordEntry(
-            "1.0", date(2017, 8, 18), "Initial version. Approved in RFC-373.", "W. O'Mullane",
+            "1.0",
+            date(2017, 8, 18),
+            "Initial version. Approved in RFC-373.",
+            "W. O'Mullane",
             "RFC-373",
         ),
         ChangeRecordEntry(
             None, date(2018, 3, 16), "Synchronize milestones with PMCS.", "J.D. Swinbank", None
         ),
         ChangeRecordEntry(
-            "1.1", date(2018, 6, 18), "Update release plan with baseline. Approved in RFC-497",
-            "J.D. Swinbank", "RFC-497",
+            "1.1",
+            date(2018, 6, 18),
+            "Update release plan with baseline. Approved in RFC-497",
+            "J.D. Swinbank",
+            "RFC-497",
         ),
         ChangeRecordEntry(
-            "1.2", date(2018, 7, 17),
+            "1.2",
+            date(2018, 7, 17),
             "Provide text for L2 milestones which do not contain L3 milestones. Approved in "
             "RFC-501.",
-            "J.D. Swinbank", "RFC-501",
+            "J.D. Swinbank",
+            "RFC-501",
         ),
         ChangeRecordEntry(
-            "1.3", date(2019, 7, 12),
+            "1.3",
+            date(2019, 7, 12),
             "Update schedule based on month end May 2019 data. Add LDM-503-10a release.",
-            "J.D. Swinbank", None,
+            "J.D. Swinbank",
+            None,
         ),
         ChangeRecordEntry(
-            "1.4", date(2020, 8, 19),
+            "1.4",
+            date(2020, 8, 19),
             "Update schedule based on month end July 2020 data. Modernize description of "
             "release management.",
-            "J.D. Swinbank", None,
+            "J.D. Swinbank",
+            None,
         ),
         ChangeRecordEntry(
-            "1.5", date(2021, 6, 3), "Update schedule for 2021 reviews approved in RFC-781",
-            "W. O'Mullane", "RFC-781",
+            "1.5",
+            date(2021, 6, 3),
+            "Update schedule for 2021 reviews approved in RFC-781",
+            "W. O'Mullane",
+            "RFC-781",
         ),
-    )  # fmt: skip
+    )
 
 
 # --- what is not an LDM-564 revision ------------------------------------------------------

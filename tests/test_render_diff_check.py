@@ -29,9 +29,14 @@ def _release(ledger: Ledger, key: Signer, code: str, due: str, title: str = "Rel
 
 def _level3(ledger: Ledger, key: Signer, code: str, due: str, *releases: str) -> int:
     return _do(
-        ledger, key, commands.define_milestone, code=code, title=f"Work {code}", due=due,
+        ledger,
+        key,
+        commands.define_milestone,
+        code=code,
+        title=f"Work {code}",
+        due=due,
         releases=list(releases),
-    )  # fmt: skip
+    )
 
 
 # --- render -------------------------------------------------------------------------------------
@@ -128,18 +133,30 @@ def test_a_diff_lists_each_kind_of_change_with_counts(
     result = diff(_at(book, before), _at(book, after))
 
     assert result.counts == {
-        "added": 1, "withdrawn": 1, "renamed": 1, "retitled": 1, "moved": 1, "completed": 1,
-        "reopened": 0, "redated": 0, "relinked": 1,
-    }  # fmt: skip
+        "added": 1,
+        "withdrawn": 1,
+        "renamed": 1,
+        "retitled": 1,
+        "moved": 1,
+        "completed": 1,
+        "reopened": 0,
+        "redated": 0,
+        "relinked": 1,
+    }
     assert result.added == ["DM-AP-18"] and result.withdrawn == ["DM-DAX-3"]
     assert (result.renamed[0].before, result.renamed[0].after) == ("LDM-503-8b", "LDM-503-08b")
     move = result.moved[0]
     assert (move.code, move.which, move.before, move.after, move.days) == (
-        "DM-AP-9", "forecast", "2018-07-20", "2018-11-29", 132,
-    )  # fmt: skip
+        "DM-AP-9",
+        "forecast",
+        "2018-07-20",
+        "2018-11-29",
+        132,
+    )
     assert (result.relinked[0].before, result.relinked[0].after) == (
-        "LDM-503-09", "LDM-503-08b, LDM-503-09",
-    )  # fmt: skip
+        "LDM-503-09",
+        "LDM-503-08b, LDM-503-09",
+    )
 
 
 def test_renaming_a_release_does_not_relink_the_milestones_under_it(
@@ -148,9 +165,12 @@ def test_renaming_a_release_does_not_relink_the_milestones_under_it(
     _release(open_ledger, admin_key, "LDM-503-8b", "2018-09-06")
     before = _level3(open_ledger, admin_key, "DM-NCSA-20", "2018-06-01", "LDM-503-8b")
     after = _do(
-        open_ledger, admin_key, commands.rename_milestone, code="LDM-503-8b",
+        open_ledger,
+        admin_key,
+        commands.rename_milestone,
+        code="LDM-503-8b",
         new_code="LDM-503-08b",
-    )  # fmt: skip
+    )
 
     result = diff(_at(open_ledger, before), _at(open_ledger, after))
 

@@ -4,7 +4,11 @@ from ledger.ledger import Ledger
 
 def test_a_definition_is_read_back_by_a_second_ledger_object(open_ledger, admin_key, db_url):
     commands.define_milestone(
-        ledger=open_ledger, signer=admin_key, code="LDM-503-01", title="T", due="2020-01-01",
+        ledger=open_ledger,
+        signer=admin_key,
+        code="LDM-503-01",
+        title="T",
+        due="2020-01-01",
         level=2,
     )
 

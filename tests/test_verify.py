@@ -2,15 +2,27 @@
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import make_key
+
 from ledger import commands as c
 from ledger.errors import ChainBroken
 from ledger.ledger import Ledger
 from ledger.verify import verify_rows
 
-COLUMNS = ("body", "hash", "sig", "id", "type", "subject", "actor", "key", "rfc", "idem",
-           "recorded_at", "effective")  # fmt: skip
+COLUMNS = (
+    "body",
+    "hash",
+    "sig",
+    "id",
+    "type",
+    "subject",
+    "actor",
+    "key",
+    "rfc",
+    "idem",
+    "recorded_at",
+    "effective",
+)
 
 
 @pytest.fixture
@@ -25,8 +37,9 @@ def filled(open_ledger, admin_key, tmp_path):
     c.open_rfc(rfc="RFC-1", title="slip", **k)
     c.move_milestone(code="DM-A-1", to="2020-06-01", baseline=True, rfc="RFC-1", **k)
     c.approve_rfc(rfc="RFC-1", version="1.0", **k)
-    c.complete_milestone(ledger=open_ledger, signer=bob, code="DM-A-1", on="2020-05-30",
-                         idem="once")  # fmt: skip
+    c.complete_milestone(
+        ledger=open_ledger, signer=bob, code="DM-A-1", on="2020-05-30", idem="once"
+    )
     return open_ledger
 
 
@@ -45,12 +58,16 @@ def _drop_triggers(ledger):
 
 def _read(ledger, seq, column):
     with _engine(ledger).connect() as conn:
-        return conn.execute(sa.text(f"SELECT {column} FROM events WHERE seq = :s"), {"s": seq}).scalar()
+        return conn.execute(
+            sa.text(f"SELECT {column} FROM events WHERE seq = :s"), {"s": seq}
+        ).scalar()
 
 
 def _write(ledger, seq, column, value):
     with _engine(ledger).begin() as conn:
-        conn.execute(sa.text(f"UPDATE events SET {column} = :v WHERE seq = :s"), {"v": value, "s": seq})
+        conn.execute(
+            sa.text(f"UPDATE events SET {column} = :v WHERE seq = :s"), {"v": value, "s": seq}
+        )
 
 
 def _changed(value):
@@ -76,11 +93,15 @@ def test_an_untouched_ledger_verifies(filled):
 
 
 def test_the_database_refuses_update_and_delete_of_events(filled):
-    for statement in ("UPDATE events SET actor = 'mallory' WHERE seq = 2",
-                      "DELETE FROM events WHERE seq = 2"):  # fmt: skip
-        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-            with _engine(filled).begin() as conn:
-                conn.exec_driver_sql(statement)
+    for statement in (
+        "UPDATE events SET actor = 'mallory' WHERE seq = 2",
+        "DELETE FROM events WHERE seq = 2",
+    ):
+        with (
+            pytest.raises(sa.exc.DatabaseError, match="append-only"),
+            _engine(filled).begin() as conn,
+        ):
+            conn.exec_driver_sql(statement)
 
     assert _verify(filled).ok
 
@@ -125,8 +146,9 @@ def test_deleting_the_last_event_is_caught_given_the_previous_head(filled):
 
 
 def test_a_copy_of_another_ledger_is_told_apart_by_its_id(filled, tmp_path, admin_key):
-    other = Ledger.create(f"sqlite:///{tmp_path / 'other.db'}", name="x", signer=admin_key,
-                          actor="alice")  # fmt: skip
+    other = Ledger.create(
+        f"sqlite:///{tmp_path / 'other.db'}", name="x", signer=admin_key, actor="alice"
+    )
 
     report = verify_rows(other.store.iter_all(), ledger_id=filled.ledger_id)
 
@@ -143,16 +165,36 @@ def _forge(ledger, signer, *, actor, fact_type="rfc.opened", data=None):
 
     head = ledger.log[-1]
     body = {
-        "seq": head.seq + 1, "id": str(uuid.uuid4()), "type": fact_type, "subject": "RFC-66",
-        "data": data or {"id": "RFC-66", "title": "forged"}, "actor": actor,
-        "key": signer.key_id, "recorded_at": head.recorded_at, "effective": head.recorded_at,
-        "rfc": None, "idem": None, "prev": head.hash.hex(),
-    }  # fmt: skip
+        "seq": head.seq + 1,
+        "id": str(uuid.uuid4()),
+        "type": fact_type,
+        "subject": "RFC-66",
+        "data": data or {"id": "RFC-66", "title": "forged"},
+        "actor": actor,
+        "key": signer.key_id,
+        "recorded_at": head.recorded_at,
+        "effective": head.recorded_at,
+        "rfc": None,
+        "idem": None,
+        "prev": head.hash.hex(),
+    }
     raw = canonical_bytes(body)
     digest = body_hash(raw)
-    row = StoredEvent(body["seq"], body["id"], fact_type, "RFC-66", actor, signer.key_id, None,
-                      None, body["recorded_at"], body["effective"], raw, digest,
-                      signer.sign(digest))  # fmt: skip
+    row = StoredEvent(
+        body["seq"],
+        body["id"],
+        fact_type,
+        "RFC-66",
+        actor,
+        signer.key_id,
+        None,
+        None,
+        body["recorded_at"],
+        body["effective"],
+        raw,
+        digest,
+        signer.sign(digest),
+    )
     with ledger.store.writing() as txn:
         txn.insert(row)
     return body["seq"]

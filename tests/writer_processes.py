@@ -149,10 +149,20 @@ def hold_write_lock_until_killed(url: str, acks: Connection) -> None:
     head = store.last_seq()
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     placeholder = StoredEvent(
-        seq=head + 1, id=f"uncommitted-{os.getpid()}", type="rfc.opened", subject="RFC-0",
-        actor="mallory", key="0" * 16, rfc=None, idem=None, recorded_at=now, effective=now,
-        body=b"{}", hash=bytes(32), sig=bytes(64),
-    )  # fmt: skip
+        seq=head + 1,
+        id=f"uncommitted-{os.getpid()}",
+        type="rfc.opened",
+        subject="RFC-0",
+        actor="mallory",
+        key="0" * 16,
+        rfc=None,
+        idem=None,
+        recorded_at=now,
+        effective=now,
+        body=b"{}",
+        hash=bytes(32),
+        sig=bytes(64),
+    )
     with store.writing() as txn:
         txn.insert(placeholder)
         acks.send(head + 1)

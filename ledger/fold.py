@@ -9,6 +9,7 @@ milestone, say) is noted in `state.oddities` for `milestone check`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from ledger.state import KeyInfo, Milestone, PlanState, Recorded, Rfc
 
@@ -247,12 +248,27 @@ def with_proposals(state: PlanState, rfc_id: str) -> PlanState:
     """A copy of `state` in which the changes proposed under an open RFC have taken effect.
 
     Commands proposed under an RFC are validated against this, so that an RFC can
-    define a milestone and then move it before it is approved.
+    define a milestone and then move it before it is approved. Only the
+    milestones the proposals touch are copied: a full copy of a large plan on
+    every proposal would make appends slower as the ledger grows.
     """
     pending = state.pending.get(rfc_id)
     if not pending:
         return state
-    hypothetical = state.copy()
+    if any(change.type == "milestone.renamed" for change in pending):
+        # A rename rewrites other milestones' memberships: copy everything.
+        hypothetical = state.copy()
+    else:
+        hypothetical = replace(
+            state,
+            milestones=dict(state.milestones),
+            pending=dict(state.pending),
+            oddities=list(state.oddities),
+        )
+        for change in pending:
+            code = state.resolve(change.data.get("code", change.subject))
+            if code is not None:
+                hypothetical.milestones[code] = state.milestones[code].copy()
     for change in hypothetical.pending.pop(rfc_id):
         _CHANGES[change.type](hypothetical, change)
     return hypothetical

@@ -515,3 +515,24 @@ def test_approving_or_rejecting_a_decided_rfc_is_refused(open_ledger, admin_key)
         "already exists",
         lambda: c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="rfc-2", title="c"),
     )
+
+
+def test_validating_proposals_never_changes_the_plan_in_force(open_ledger, admin_key):
+    _plan(open_ledger, admin_key)
+    c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-4", title="slip")
+    k = {"ledger": open_ledger, "signer": admin_key, "rfc": "RFC-4"}
+
+    c.move_milestone(code="DM-AP-18", to="2020-09-01", baseline=True, **k)
+    c.link_milestone(code="DM-NCSA-9", release="LDM-503-05", unlink=True, **k)
+    c.retitle_milestone(code="DM-AP-18", title="Alert packets, later", **k)
+
+    now = open_ledger.state().milestones
+    assert (now["DM-AP-18"].baseline, now["DM-AP-18"].title) == ("2020-05-29", "Alert packets")
+    assert now["DM-NCSA-9"].releases == ["LDM-503-05"]
+    c.approve_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-4")
+    after = open_ledger.state().milestones
+    assert (after["DM-AP-18"].baseline, after["DM-AP-18"].title) == (
+        "2020-09-01",
+        "Alert packets, later",
+    )
+    assert after["DM-NCSA-9"].releases == []

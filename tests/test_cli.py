@@ -254,3 +254,21 @@ def test_the_demo_builds_a_sample_plan_and_verifies_it():
     assert result.exit_code == 0, result.output
     assert "$ milestone history DM-AP-2" in result.output
     assert "OK: " in result.output
+
+
+def test_the_installed_console_script_runs(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "milestone"
+
+    result = subprocess.run(
+        [str(script), "--db", str(tmp_path / "none.db"), "plan"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 7
+    assert "run `milestone init`" in result.stderr

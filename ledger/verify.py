@@ -11,7 +11,7 @@ backwards. The first failure is reported by seq and reason.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from pydantic import ValidationError
 
@@ -19,16 +19,9 @@ from events import GENESIS_PREV, Event, body_hash, decode_body
 from ledger.signing import signature_ok
 from ledger.store import StoredEvent
 
-_INDEX_COLUMNS = (
-    "id",
-    "type",
-    "subject",
-    "actor",
-    "key",
-    "rfc",
-    "idem",
-    "recorded_at",
-    "effective",
+#: The columns stored beside the body only to be searched; they must agree with it.
+_INDEX_COLUMNS = tuple(
+    f.name for f in fields(StoredEvent) if f.name not in ("seq", "body", "hash", "sig")
 )
 
 

@@ -183,14 +183,12 @@ class Slash:
 
     def _prompt(self, rfc_id: str, version: str | None, nonce: str, note: str = "") -> Reply:
         """Show what approving would do, with the button that does it."""
-        rfc, head = self.access.read(
-            lambda ledger: (queries.rfc_show(ledger, rfc_id), len(ledger.log))
-        )
-        if rfc.state != "open":
-            return render.reply(
-                f"{render.code(rfc.id)} was already {rfc.state} on {rfc.decided_on} by "
-                f"{render.who(rfc.decided_by)}: only an open RFC can be approved."
-            )
+
+        def look(ledger: Ledger) -> tuple[queries.RfcSummary, int]:
+            commands.require_open_rfc(ledger.state(), commands.check_rfc_id(rfc_id), "approved")
+            return queries.rfc_show(ledger, rfc_id), len(ledger.log)
+
+        rfc, head = self.access.read(look)
         value = json.dumps({"rfc": rfc.id, "version": version, "head": head, "prompt": nonce})
         return render.approval_prompt(rfc, version, value, APPROVE_ACTION, CANCEL_ACTION, note)
 

@@ -481,7 +481,8 @@ def open_rfc(
     return ledger.append(signer=signer, actor=actor, decide=decide, idem=idem)
 
 
-def _open_rfc(head: PlanState, rfc_id: str, verb: str) -> None:
+def require_open_rfc(head: PlanState, rfc_id: str, verb: str) -> None:
+    """Refuse unless `rfc_id` is an open RFC (so it can be approved or rejected)."""
     found = head.rfcs.get(rfc_id)
     if found is None:
         raise NotFound(f"{rfc_id} is not in this ledger; `milestone rfc list` shows the RFCs")
@@ -512,7 +513,7 @@ def approve_rfc(
 
     def decide(head: PlanState) -> Draft:
         require_role(head, _actor(head, signer, actor), "approver", "approve RFCs")
-        _open_rfc(head, rfc_id, "approved")
+        require_open_rfc(head, rfc_id, "approved")
         if label is not None:
             for other in head.rfcs.values():
                 if other.version == label:
@@ -540,7 +541,7 @@ def reject_rfc(
 
     def decide(head: PlanState) -> Draft:
         require_role(head, _actor(head, signer, actor), "approver", "reject RFCs")
-        _open_rfc(head, rfc_id, "rejected")
+        require_open_rfc(head, rfc_id, "rejected")
         return Draft(RfcRejected(id=rfc_id, on=day, reason=reason), rfc_id)
 
     return ledger.append(signer=signer, actor=actor, decide=decide, idem=idem)

@@ -158,8 +158,8 @@ def _build(command: grammar.Command) -> Callable[..., None]:
             result = grammar.run(command, context, values)
         except LedgerError as error:
             raise fail(error) from None
-        if context._ledger is not None:
-            _warn_if_broken(context._ledger)
+        if context.opened is not None:
+            _warn_if_broken(context.opened)
         _print(command, context, result, output=bool(output), fmt=fmt)
         if isinstance(result, Report) and not result.ok:
             raise typer.Exit(8)

@@ -42,6 +42,11 @@ class Context:
             self._ledger = self.open_ledger()
         return self._ledger
 
+    @property
+    def opened(self) -> Ledger | None:
+        """The ledger if a command opened it, else None (nothing is opened to ask)."""
+        return self._ledger
+
     def write_args(self) -> dict[str, Any]:
         """The keyword arguments every write command takes from the context."""
         return {

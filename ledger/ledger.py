@@ -28,7 +28,14 @@ from events import (
 )
 from events.catalogue import LedgerCreated, RoleGranted
 from ledger.asof import NOW, AsOf
-from ledger.errors import ChainBroken, Conflict, InvalidInput, NotFound, PermissionDenied
+from ledger.errors import (
+    ChainBroken,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    NotInitialised,
+    PermissionDenied,
+)
 from ledger.fold import apply
 from ledger.signing import Signer, signature_ok
 from ledger.state import PlanState, Recorded
@@ -131,7 +138,9 @@ class Ledger:
         ledger = cls(Store.open(url), clock=clock)
         ledger.refresh()
         if not ledger.log:
-            raise_not_initialised(ledger.store.where)
+            raise NotInitialised(
+                f"the database at {ledger.store.where} holds no ledger yet; run `milestone init`"
+            )
         return ledger
 
     @classmethod
@@ -495,13 +504,6 @@ def authorise(state: PlanState, *, signer: Signer, actor: str | None) -> str:
     if key.delegate_for and actor.startswith(key.delegate_for):
         return actor
     raise PermissionDenied(f"key {signer.key_id} signs for {key.actor}, not for {actor}")
-
-
-def raise_not_initialised(where: str) -> None:
-    """Raise the error for a database that has tables but no genesis event."""
-    from ledger.errors import NotInitialised
-
-    raise NotInitialised(f"the database at {where} holds no ledger yet; run `milestone init`")
 
 
 def _fold_list(events: Sequence[Recorded]) -> PlanState:

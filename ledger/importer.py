@@ -53,34 +53,21 @@ from events.catalogue import (
     RfcApproved,
     RfcOpened,
 )
-from ledger.asof import parse_date, parse_instant_text
-from ledger.commands import MAX_TITLE, check_code, check_text, require_role
+from ledger.asof import parse_instant_text
+from ledger.checks import MAX_TITLE, check_code, check_date, check_text
 from ledger.describe import describe
 from ledger.errors import DocumentError, InvalidInput, Refused
+from ledger.execute import append
 from ledger.fold import with_proposals
 from ledger.ldm564 import ChangeRecordEntry, Revision, parse_revision
-from ledger.ledger import Draft, Ledger, authorise
+from ledger.ledger import Draft, Ledger
+from ledger.requests import ImportRevision
+from ledger.results import IMPORT_COUNTS, ImportResult
+from ledger.rules import forecast_after_baseline_move
 from ledger.signing import Signer
 from ledger.state import Milestone, PlanState, Recorded
 
 Progress = Callable[[str], None]
-
-#: Counts kept in the `revision.imported` fact, by the event type each one counts.
-_COUNTED = {
-    "milestone.defined": "defined",
-    "milestone.renamed": "renamed",
-    "milestone.retitled": "retitled",
-    "milestone.linked": "linked",
-    "milestone.unlinked": "unlinked",
-    "milestone.withdrawn": "withdrawn",
-    "milestone.baseline_moved": "baseline_moved",
-    "milestone.forecast_moved": "forecast_moved",
-    "milestone.completed": "completed",
-    "milestone.reopened": "reopened",
-    "rfc.opened": "rfcs_opened",
-    "rfc.approved": "rfcs_approved",
-}
-
 
 @dataclass(frozen=True)
 class Target:
@@ -92,43 +79,6 @@ class Target:
     due: str
     completed: str | None
     releases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did: the events it appended (none when there was nothing to do)."""
-
-    source: str
-    document_date: str
-    effective: str
-    sha256: str
-    rfc: str | None
-    events: list[Recorded]
-    counts: dict[str, int]
-    already_imported: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """A few lines for a person: what was appended, or why nothing was."""
-        head = f"{self.source} (LDM-564 of {self.document_date})"
-        if self.already_imported:
-            first = f" as event #{self.events[0].seq}" if self.events else ""
-            return f"{head} was already imported{first}; nothing appended."
-        if not self.events:
-            return f"{head}: the ledger's plan already matches it; nothing appended."
-        kinds = ", ".join(
-            f"{name.replace('_', ' ')} {self.counts[name]}"
-            for name in _COUNTED.values()
-            if self.counts.get(name)
-        )
-        under = f" under {self.rfc}" if self.rfc else " (no RFC)"
-        lines = [
-            f"imported {head} as events #{self.events[0].seq}-#{self.events[-1].seq}, "
-            f"effective {self.effective[:10]}{under}",
-            f"  {kinds}",
-        ]
-        lines += [f"  note: {note}" for note in self.notes]
-        return "\n".join(lines)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -411,9 +361,9 @@ def _moves(
                 target.code,
             )
         )
-        # The fold moves the forecast with the baseline unless it was moved on its own.
-        if forecast == m.baseline:
-            forecast = target.due
+        forecast = forecast_after_baseline_move(
+            baseline=m.baseline, forecast=forecast, to=target.due
+        )
     if forecast != target.due:
         out.append(
             draft(
@@ -559,8 +509,6 @@ def import_revision(
 
     def decide(head: PlanState) -> list[Draft]:
         outcome.decided = True
-        who = authorise(head, signer=signer, actor=actor)
-        require_role(head, who, "admin", "import document revisions")
         later = _later_change(ledger.log, effective)
         if later is not None:
             raise Refused(
@@ -580,13 +528,13 @@ def import_revision(
         drafts = rfcs.opened + rfcs.approved + changes
         if not drafts:
             return []
-        counts = Counter(_COUNTED[d.fact.type] for d in drafts)
+        counts = Counter(IMPORT_COUNTS[d.fact.type] for d in drafts)
         outcome.rfc, outcome.notes = rfcs.governing, rfcs.notes
         outcome.counts = {
             "releases": len(revision.releases),
             "level3": len(targets) - len(revision.releases),
             "entries": entries,
-            **{name: counts.get(name, 0) for name in _COUNTED.values()},
+            **{name: counts.get(name, 0) for name in IMPORT_COUNTS.values()},
             "events": len(drafts) + 1,
         }
         drafts.append(
@@ -606,7 +554,14 @@ def import_revision(
             progress(f"appending {len(drafts)} events...")
         return drafts
 
-    events = ledger.append(signer=signer, actor=actor, decide=decide, idem=f"ldm564:{digest}")
+    events = append(
+        ImportRevision.NEEDS,
+        decide,
+        ledger=ledger,
+        signer=signer,
+        actor=actor,
+        idem=f"ldm564:{digest}",
+    )
     return ImportResult(
         source=source,
         document_date=revision.latest_revision.isoformat(),
@@ -642,7 +597,9 @@ def import_revision_file(
 
 
 def _day(value: date | str) -> date:
-    return value if isinstance(value, date) else parse_date(value, what="--date")
+    day = check_date(value, what="--date")
+    assert day is not None
+    return day
 
 
 def _row(entry: ChangeRecordEntry) -> ChangeRecordRow:

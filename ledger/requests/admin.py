@@ -1,0 +1,184 @@
+"""Changes to change control, roles and keys, and the import of a document revision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from ledger.checks import (
+    MAX_REASON,
+    MAX_TITLE,
+    check_actor,
+    check_date,
+    check_key_id,
+    check_rfc_id,
+    check_role,
+    check_text,
+    check_version,
+)
+from ledger.errors import InvalidInput
+from ledger.requests.base import Change, Needs, Read, arg, opt
+from ledger.requests.reads import PreviewApproval
+
+RFC_ID_HELP = "RFC id, e.g. RFC-781"
+ROLE_HELP = "editor, approver or admin"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenRfc(Change):
+    """Open an RFC, under which changes can be proposed."""
+
+    WORDS = ("rfc", "open")
+    rfc: str = arg(RFC_ID_HELP)
+    title: str = arg("what the RFC is about")
+
+    def __post_init__(self) -> None:
+        self._set("rfc", check_rfc_id(self.rfc))
+        self._set("title", check_text(self.title, what="RFC title", limit=MAX_TITLE))
+
+    @property
+    def needs(self) -> Needs:
+        """An approver."""
+        return Needs("approver", "open RFCs")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApproveRfc(Change):
+    """Approve an open RFC: its proposed changes take effect."""
+
+    WORDS = ("rfc", "approve")
+    rfc: str = arg("RFC id")
+    version: str | None = opt("document version label, e.g. 1.5")
+    on: date | None = None  # the approval date (default: today); not offered to people
+
+    def __post_init__(self) -> None:
+        self._set("rfc", check_rfc_id(self.rfc))
+        self._set("version", check_version(self.version) if self.version else None)
+        self._set("on", check_date(self.on, what="approval date"))
+
+    @property
+    def needs(self) -> Needs:
+        """An approver."""
+        return Needs("approver", "approve RFCs")
+
+    def preview(self) -> Read:
+        """Approval is for good and makes every proposal take effect: show them first."""
+        return PreviewApproval(rfc=self.rfc, version=self.version)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RejectRfc(Change):
+    """Reject an open RFC: its proposed changes never take effect."""
+
+    WORDS = ("rfc", "reject")
+    rfc: str = arg("RFC id")
+    reason: str | None = opt("why")
+
+    def __post_init__(self) -> None:
+        self._set("rfc", check_rfc_id(self.rfc))
+        reason = self.reason
+        self._set("reason", check_text(reason, what="reason", limit=MAX_REASON) if reason else None)
+
+    @property
+    def needs(self) -> Needs:
+        """An approver."""
+        return Needs("approver", "reject RFCs")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GrantRole(Change):
+    """Give an actor a role (editor, approver or admin)."""
+
+    WORDS = ("grant",)
+    actor: str = arg("the actor, e.g. alice or slack:T024BE7LD/U012AB3CD")
+    role: str = arg(ROLE_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("actor", check_actor(self.actor))
+        self._set("role", check_role(self.role))
+
+    @property
+    def needs(self) -> Needs:
+        """An admin."""
+        return Needs("admin", "change roles")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevokeRole(Change):
+    """Take a role from an actor."""
+
+    WORDS = ("ungrant",)
+    actor: str = arg("the actor")
+    role: str = arg(ROLE_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("actor", check_actor(self.actor))
+        self._set("role", check_role(self.role))
+
+    @property
+    def needs(self) -> Needs:
+        """An admin."""
+        return Needs("admin", "change roles")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddKey(Change):
+    """Register a public key for an actor (admin).
+
+    With `delegate_for` (e.g. ``slack:``) the key may also sign for any actor
+    whose name starts with it: the Slack bot's key signs for Slack users.
+    """
+
+    actor: str
+    public_key: bytes  # the raw 32-byte Ed25519 public key
+    delegate_for: str | None = None
+
+    def __post_init__(self) -> None:
+        self._set("actor", check_actor(self.actor))
+        if len(self.public_key) != 32:
+            raise InvalidInput("an Ed25519 public key is 32 bytes")
+
+    @property
+    def needs(self) -> Needs:
+        """An admin."""
+        return Needs("admin", "register keys")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevokeKey(Change):
+    """Revoke a key: nothing it signs afterwards verifies."""
+
+    WORDS = ("key", "revoke")
+    key_id: str = arg("the key id (16 hex digits)")
+    reason: str = opt("why (recorded in the log)", required=True)
+
+    def __post_init__(self) -> None:
+        self._set("key_id", check_key_id(self.key_id))
+        self._set("reason", check_text(self.reason, what="reason", limit=MAX_REASON))
+
+    @property
+    def needs(self) -> Needs:
+        """An admin."""
+        return Needs("admin", "revoke keys")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportRevision(Change):
+    """Import an LDM-564 revision: append the events that make the plan equal to it (admin).
+
+    Importing the same file again appends nothing.
+    """
+
+    NEEDS: ClassVar[Needs] = Needs("admin", "import document revisions")
+    path: Path
+    on: date | None = None  # the changes' effective date (default: the revision's own)
+
+    def __post_init__(self) -> None:
+        self._set("on", check_date(self.on, what="--date"))
+
+    @property
+    def needs(self) -> Needs:
+        """An admin."""
+        return self.NEEDS

@@ -1,0 +1,224 @@
+"""Changes to milestones: define, move, complete, reopen, retitle, link, withdraw, rename."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ledger.checks import MAX_REASON, MAX_TITLE, check_code, check_date, check_rfc_id, check_text
+from ledger.errors import InvalidInput
+from ledger.requests.base import Change, Needs, arg, flag, many, opt
+from ledger.requests.reads import CODE_HELP
+
+RFC_HELP = "the RFC this change is made under, e.g. RFC-781"
+REASON_HELP = "why (recorded in the log)"
+
+
+def _rfc(rfc: str | None) -> str | None:
+    return None if rfc is None else check_rfc_id(rfc)
+
+
+def _reason(reason: str | None) -> str | None:
+    return None if not reason else check_text(reason, what="reason", limit=MAX_REASON)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DefineMilestone(Change):
+    """Add a milestone to the plan."""
+
+    WORDS = ("define",)
+    EXAMPLES = (
+        'define DM-AP-18 "Alert packet generation" --due 2020-05-29 --in LDM-503-05 --rfc RFC-781',
+    )
+    code: str = arg(CODE_HELP)
+    title: str = arg("the milestone's title")
+    due: date = opt("due date, YYYY-MM-DD (baseline and forecast)", required=True)
+    level: int | None = opt("2 for a test milestone, 3 for a milestone under one", type=int)
+    releases: tuple[str, ...] = many(
+        "the Level-2 milestone(s) it belongs to (repeat for several)", option="--in", metavar="L2"
+    )
+    rfc: str | None = opt(RFC_HELP)
+
+    def __post_init__(self) -> None:
+        code = check_code(self.code)
+        self._set("code", code)
+        self._set("title", check_text(self.title, what="title", limit=MAX_TITLE))
+        self._set("due", check_date(self.due, what="due date"))
+        level = self.level
+        if level is None:
+            if not self.releases:
+                raise InvalidInput(
+                    f"say what {code} is: --level 2 for a test milestone, or --in L2-CODE "
+                    "for a Level-3 milestone under one"
+                )
+            level = 3
+        if level not in (2, 3):
+            raise InvalidInput(f"level {level} is not a milestone level; use 2 or 3")
+        if level == 2 and self.releases:
+            raise InvalidInput(
+                "a Level-2 milestone is not inside another; drop --in or use --level 3"
+            )
+        self._set("level", level)
+        self._set("releases", tuple(check_code(r, what="Level-2 code") for r in self.releases))
+        self._set("rfc", _rfc(self.rfc))
+
+    @property
+    def needs(self) -> Needs:
+        """An editor; an RFC under baseline control."""
+        return Needs("editor", "define milestones", "baseline control", f"defining {self.code}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MoveMilestone(Change):
+    """Move a milestone's forecast date, or with --baseline its baseline (which needs an RFC)."""
+
+    WORDS = ("move",)
+    code: str = arg(CODE_HELP)
+    to: date = arg("the new date, YYYY-MM-DD", metavar="DATE")
+    baseline: bool = flag("move the approved baseline instead of the forecast")
+    rfc: str | None = opt(RFC_HELP)
+    reason: str | None = opt(REASON_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("to", check_date(self.to, what="new date"))
+        self._set("reason", _reason(self.reason))
+        self._set("rfc", _rfc(self.rfc))
+
+    @property
+    def needs(self) -> Needs:
+        """An editor; an RFC, always, for a baseline move."""
+        doing = f"moving the baseline of {self.code.strip()}"
+        return Needs("editor", "move milestones", "always" if self.baseline else "no", doing)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompleteMilestone(Change):
+    """Mark a milestone done."""
+
+    WORDS = ("complete",)
+    EXAMPLES = ("complete DM-AP-18", "complete DM-AP-18 on 2020-05-31")
+    code: str = arg(CODE_HELP)
+    on: date | None = opt("the day it was done, YYYY-MM-DD (default: today)")
+
+    def __post_init__(self) -> None:
+        self._set("on", check_date(self.on, what="completion date"))
+
+    @property
+    def needs(self) -> Needs:
+        """An editor."""
+        return Needs("editor", "complete milestones")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReopenMilestone(Change):
+    """Mark a completed milestone as not done after all."""
+
+    WORDS = ("reopen",)
+    code: str = arg(CODE_HELP)
+    reason: str = opt(REASON_HELP, required=True)
+
+    def __post_init__(self) -> None:
+        self._set("reason", check_text(self.reason, what="reason", limit=MAX_REASON))
+
+    @property
+    def needs(self) -> Needs:
+        """An editor."""
+        return Needs("editor", "reopen milestones")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetitleMilestone(Change):
+    """Change a milestone's title."""
+
+    WORDS = ("retitle",)
+    code: str = arg(CODE_HELP)
+    title: str = arg("the new title")
+    rfc: str | None = opt(RFC_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("title", check_text(self.title, what="title", limit=MAX_TITLE))
+        self._set("rfc", _rfc(self.rfc))
+
+    @property
+    def needs(self) -> Needs:
+        """An editor; an RFC under baseline control."""
+        doing = f"retitling {self.code.strip()}"
+        return Needs("editor", "retitle milestones", "baseline control", doing)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkMilestone(Change):
+    """Put a Level-3 milestone under a Level-2 milestone."""
+
+    WORDS = ("link",)
+    code: str = arg(CODE_HELP)
+    release: str = arg("the Level-2 code")
+    rfc: str | None = opt(RFC_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("rfc", _rfc(self.rfc))
+
+    @property
+    def needs(self) -> Needs:
+        """An editor; an RFC under baseline control."""
+        doing = f"linking {self.code.strip()}"
+        return Needs("editor", "link milestones", "baseline control", doing)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnlinkMilestone(Change):
+    """Take a Level-3 milestone out of a Level-2 milestone."""
+
+    WORDS = ("unlink",)
+    code: str = arg(CODE_HELP)
+    release: str = arg("the Level-2 code")
+    rfc: str | None = opt(RFC_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("rfc", _rfc(self.rfc))
+
+    @property
+    def needs(self) -> Needs:
+        """An editor; an RFC under baseline control."""
+        doing = f"unlinking {self.code.strip()}"
+        return Needs("editor", "unlink milestones", "baseline control", doing)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WithdrawMilestone(Change):
+    """Take a milestone out of the plan (its history stays)."""
+
+    WORDS = ("withdraw",)
+    code: str = arg(CODE_HELP)
+    reason: str = opt(REASON_HELP, required=True)
+    rfc: str | None = opt(RFC_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("reason", check_text(self.reason, what="reason", limit=MAX_REASON))
+        self._set("rfc", _rfc(self.rfc))
+
+    @property
+    def needs(self) -> Needs:
+        """An editor; an RFC under baseline control."""
+        doing = f"withdrawing {self.code.strip()}"
+        return Needs("editor", "withdraw milestones", "baseline control", doing)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenameMilestone(Change):
+    """Give a milestone a new code; the old code stays as an alias."""
+
+    WORDS = ("rename",)
+    code: str = arg("the current code", metavar="OLD")
+    new_code: str = arg("the new code", metavar="NEW")
+    rfc: str | None = opt(RFC_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("new_code", check_code(self.new_code, what="new code"))
+        self._set("rfc", _rfc(self.rfc))
+
+    @property
+    def needs(self) -> Needs:
+        """An editor; an RFC under baseline control."""
+        doing = f"renaming {self.code.strip()}"
+        return Needs("editor", "rename milestones", "baseline control", doing)

@@ -1,0 +1,130 @@
+"""Questions: the plan, a milestone, its history, the log, diffs, late lists, checks, RFCs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ledger.checks import check_rfc_id
+from ledger.requests.base import Read, arg, opt
+
+AS_OF_HELP = "as of a date, instant, RFC-n, vX.Y or '#seq' (default: now)"
+CODE_HELP = "milestone code, e.g. DM-AP-18"
+PLAN_FORMATS = ("table", "json", "csv", "md", "tex")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowPlan(Read):
+    """Show the plan: Level-2 milestones with their Level-3 milestones."""
+
+    WORDS = ("plan",)
+    as_of: str | None = opt(AS_OF_HELP)
+    known_at: str | None = opt("only what was recorded by this date or instant")
+    format: str = opt("output format", default="table", choices=PLAN_FORMATS, cli_only=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowMilestone(Read):
+    """Show one milestone: dates, status, members, pending changes."""
+
+    WORDS = ("show",)
+    code: str = arg(CODE_HELP)
+    as_of: str | None = opt(AS_OF_HELP)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowHistory(Read):
+    """The audit trail of a milestone: who, when, what, which RFC, signature status."""
+
+    WORDS = ("history",)
+    code: str = arg(CODE_HELP)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowLog(Read):
+    """The event log, optionally filtered."""
+
+    WORDS = ("log",)
+    since: int = opt("only events after this seq", default=0, type=int)
+    actor: str | None = opt("only events by this actor")
+    rfc: str | None = opt("only events under or about this RFC")
+    event_type: str | None = opt(
+        "only events of this type (or prefix, e.g. milestone.)", option="--type", metavar="TYPE"
+    )
+    limit: int | None = opt("only the last N matching events", type=int)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DiffPlans(Read):
+    """What changed in the plan between two as-of points."""
+
+    WORDS = ("diff",)
+    before: str = arg("the earlier point: date, instant, RFC-n, vX.Y or '#seq'")
+    after: str = arg("the later point (same forms; 'now' for now)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListLate(Read):
+    """Milestones not done whose forecast date has passed."""
+
+    WORDS = ("late",)
+    as_of: str | None = opt(AS_OF_HELP)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListUpcoming(Read):
+    """Milestones due in the next days."""
+
+    WORDS = ("upcoming",)
+    days: int = opt("how many days ahead", default=30, type=int)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckPlan(Read):
+    """Oddities in the plan (Level-2 done with Level-3 open, due-date inversions, late
+    completions, unapplicable events)."""
+
+    WORDS = ("check",)
+    as_of: str | None = opt(AS_OF_HELP)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerifyLedger(Read):
+    """Verify every event's hash, chain link, signature, key and index columns; exit
+    status 0 only when all holds."""
+
+    WORDS = ("verify",)
+    ledger_id: str | None = opt("the genesis hash this ledger must have")
+    expect_head: str | None = opt("a head hash recorded earlier that the chain must contain")
+    expect_length: int | None = opt("the fewest events the log must hold", type=int)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowRfc(Read):
+    """Show an RFC and every change proposed under it."""
+
+    WORDS = ("rfc", "show")
+    rfc: str = arg("RFC id, e.g. RFC-781")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListRfcs(Read):
+    """List the RFCs and their states."""
+
+    WORDS = ("rfc", "list")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListKeys(Read):
+    """List the keys registered in the ledger."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreviewApproval(Read):
+    """What approving an open RFC would do: the changes proposed under it, and the head
+    the approval would follow. Refused, like the approval, unless the RFC is open."""
+
+    rfc: str
+    version: str | None = None
+
+    def __post_init__(self) -> None:
+        self._set("rfc", check_rfc_id(self.rfc))

@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT / "tests"))  # the Slack stand-in lives with the tes
 
 from slack_standin import SlackSender, SlackStandIn, signature  # noqa: E402
 
-from ledger import commands  # noqa: E402
+from ledger import requests as rq  # noqa: E402
+from ledger.execute import record  # noqa: E402
 from ledger.ledger import Ledger  # noqa: E402
 from ledger.signing import generate_key_file  # noqa: E402
 from ledger.verify import verify_rows  # noqa: E402
@@ -53,34 +54,33 @@ def seed(db_url: str, folder: Path) -> None:
     ledger = Ledger.create(
         db_url, name="bench", signer=admin, actor="admin", baseline_control=False
     )
-    commands.add_key(
+    record(
+        rq.AddKey(actor="bot:slack", public_key=bot.public_raw, delegate_for="slack:"),
         ledger=ledger,
         signer=admin,
-        actor_name="bot:slack",
-        public_raw=bot.public_raw,
-        delegate_for="slack:",
     )
     for user in USERS:
-        commands.grant_role(
-            ledger=ledger, signer=admin, actor_name=f"slack:{TEAM}/{user}", role="editor"
+        record(
+            rq.GrantRole(actor=f"slack:{TEAM}/{user}", role="editor"), ledger=ledger, signer=admin
         )
     for n in range(6):
-        commands.define_milestone(
+        record(
+            rq.DefineMilestone(
+                code=f"LDM-503-{n:02d}", title=f"Release {n}", due=f"2031-{n + 1:02d}-28", level=2
+            ),
             ledger=ledger,
             signer=admin,
-            code=f"LDM-503-{n:02d}",
-            title=f"Release {n}",
-            due=f"2031-{n + 1:02d}-28",
-            level=2,
         )
     for n in range(MILESTONES):
-        commands.define_milestone(
+        record(
+            rq.DefineMilestone(
+                code=f"DM-AP-{n}",
+                title=f"Alert work item {n}",
+                due=f"2030-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+                releases=[f"LDM-503-{n % 6:02d}"],
+            ),
             ledger=ledger,
             signer=admin,
-            code=f"DM-AP-{n}",
-            title=f"Alert work item {n}",
-            due=f"2030-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
-            releases=[f"LDM-503-{n % 6:02d}"],
         )
     ledger.close()
 

@@ -21,8 +21,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from ledger import commands as c
+from ledger import requests as rq
 from ledger.asof import parse_as_of
+from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.queries import plan
 from ledger.signing import generate_key_file
@@ -54,8 +55,11 @@ def build(book: Ledger, signer, n: int) -> float:
             code = level2[step % len(level2)]
             if code not in forecast:
                 forecast[code] = day()
-                c.define_milestone(
-                    code=code, title=f"Release {code}", due=forecast[code], level=2, **k
+                record(
+                    rq.DefineMilestone(
+                        code=code, title=f"Release {code}", due=forecast[code], level=2
+                    ),
+                    **k,
                 )
                 appended += 1
                 continue
@@ -63,11 +67,13 @@ def build(book: Ledger, signer, n: int) -> float:
             code = f"DM-T{len(level3) % 7}-{len(level3)}"
             level3.append(code)
             forecast[code] = day()
-            c.define_milestone(
-                code=code,
-                title=f"Milestone {code}",
-                due=forecast[code],
-                releases=[rng.choice(level2)],
+            record(
+                rq.DefineMilestone(
+                    code=code,
+                    title=f"Milestone {code}",
+                    due=forecast[code],
+                    releases=[rng.choice(level2)],
+                ),
                 **k,
             )
             appended += 1
@@ -77,23 +83,23 @@ def build(book: Ledger, signer, n: int) -> float:
             # A change-control cycle: open, propose three baseline moves, approve.
             rfc_number += 1
             rfc = f"RFC-{rfc_number}"
-            c.open_rfc(rfc=rfc, title=f"Change {rfc_number}", **k)
+            record(rq.OpenRfc(rfc=rfc, title=f"Change {rfc_number}"), **k)
             for code in rng.sample([x for x in level3 if x not in done] or level2, 3):
                 current = book.state().milestones[code].baseline
-                c.move_milestone(code=code, to=day(current), baseline=True, rfc=rfc, **k)
-            c.approve_rfc(rfc=rfc, version=f"{rfc_number}.0", **k)
+                record(rq.MoveMilestone(code=code, to=day(current), baseline=True, rfc=rfc), **k)
+            record(rq.ApproveRfc(rfc=rfc, version=f"{rfc_number}.0"), **k)
             appended += 5
             continue
         code = rng.choice(level3)
         if code in done:
-            c.reopen_milestone(code=code, reason="found more work", **k)
+            record(rq.ReopenMilestone(code=code, reason="found more work"), **k)
             done.discard(code)
         elif roll < 0.15:
-            c.complete_milestone(code=code, on=base, **k)
+            record(rq.CompleteMilestone(code=code, on=base), **k)
             done.add(code)
         else:
             target = day(book.state().milestones[code].forecast)
-            c.move_milestone(code=code, to=target, reason="rescheduled", **k)
+            record(rq.MoveMilestone(code=code, to=target, reason="rescheduled"), **k)
         appended += 1
     return appended / (time.perf_counter() - start)
 

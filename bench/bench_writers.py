@@ -21,7 +21,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ledger import commands
+from ledger import requests as rq
+from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.signing import generate_key_file, load_key_file
 from ledger.store import Store
@@ -42,8 +43,8 @@ def writer(
     deadline = time.perf_counter() + seconds
     count = 0
     while time.perf_counter() < deadline:
-        commands.open_rfc(
-            ledger=ledger, signer=signer, rfc=f"RFC-{worker + 1}{count:06d}", title="b"
+        record(
+            rq.OpenRfc(rfc=f"RFC-{worker + 1}{count:06d}", title="b"), ledger=ledger, signer=signer
         )
         count += 1
     ledger.close()

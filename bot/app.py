@@ -36,6 +36,7 @@ from bot.render import Reply
 from bot.settings import ConfigError, Settings
 from bot.slash import APPROVE_ACTION, CANCEL_ACTION, Click, Slash, SlashRequest
 from ledger.errors import LedgerError
+from ledger.rules import may_sign_for
 from ledger.signing import load_key_file
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,8 @@ def key_problem(access: LedgerAccess) -> str | None:
         return f"the bot's key {signer.key_id} is not registered in the ledger: {fix}"
     if key.revoked_seq is not None:
         return f"the bot's key {signer.key_id} was revoked at event #{key.revoked_seq}: {fix}"
-    if not (key.delegate_for or "").startswith("slack:"):
+    # The bot signs for actors named slack:TEAM/USER: the ledger's signing rule decides.
+    if not may_sign_for(key, "slack:"):
         return f"the bot's key {signer.key_id} may not sign for Slack users: {fix}"
     return None
 

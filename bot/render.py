@@ -8,17 +8,21 @@ error messages quoting user input) goes through `escape`, so a title such as
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import singledispatch
+from typing import TYPE_CHECKING, Any
 
 from ledger import grammar
-from ledger.check import Oddity
+from ledger import results as rs
 from ledger.describe import describe
-from ledger.diff import PlanDiff
-from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
 from ledger.state import Recorded
-from ledger.verify import Report
+
+if TYPE_CHECKING:
+    from ledger.check import Oddity
+    from ledger.diff import PlanDiff
+    from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
+    from ledger.verify import Report
 
 Block = dict[str, Any]
 
@@ -452,36 +456,79 @@ def help_one(command: grammar.Command) -> Reply:
     """One command: usage, parameters, examples."""
     lines = []
     for param in command.params:
-        if param.cli_only:
+        if param.spec.cli_only:
             continue
-        name = (
-            param.name.upper()
-            if param.kind == "arg"
-            else ("--in" if param.name == "in_" else param.option)
-        )
+        name = param.metavar if param.kind == "arg" else param.option
         lines.append(f"`{escape(name)}` {escape(param.help)}")
     lines.extend(f"Example: `/milestone {escape(example)}`" for example in command.examples)
     return reply(f"`/milestone {escape(command.usage())}`\n{escape(command.help)}", lines)
 
 
-#: How the answer of each read command of the grammar reads in Slack, given the
-#: command's parsed values.
-READS: dict[str, Callable[[Any, dict[str, Any]], Reply]] = {
-    "plan": lambda result, _: plan(result),
-    "show": lambda result, _: show(result),
-    "history": lambda result, values: entries(
-        result, title=f"*History of {code(values['code'])}*", empty="No events."
-    ),
-    "log": lambda result, _: entries(result, title="*Log*", empty="No events match."),
-    "diff": lambda result, _: diff(result),
-    "late": lambda result, _: rows(result, title="*Late*", empty="Nothing is late."),
-    "upcoming": lambda result, values: rows(
-        result,
-        title=f"*Due in the next {values.get('days', 30)} days*",
-        empty="Nothing is due in that window.",
-    ),
-    "check": lambda result, _: check(result),
-    "verify": lambda result, _: verify(result),
-    "rfc show": lambda result, _: rfc_show(result),
-    "rfc list": lambda result, _: rfc_list(result),
-}
+# --- by result type -----------------------------------------------------------------------------
+
+
+@singledispatch
+def answer(result: rs.Result) -> Reply:
+    """How a result reads in Slack."""
+    raise TypeError(f"no Slack answer for {type(result).__name__}")
+
+
+@answer.register
+def _(result: rs.PlanResult) -> Reply:
+    return plan(result.plan)
+
+
+@answer.register
+def _(result: rs.MilestoneResult) -> Reply:
+    return show(result.detail)
+
+
+@answer.register
+def _(result: rs.HistoryResult) -> Reply:
+    return entries(result.entries, title=f"*History of {code(result.code)}*", empty="No events.")
+
+
+@answer.register
+def _(result: rs.LogResult) -> Reply:
+    return entries(result.entries, title="*Log*", empty="No events match.")
+
+
+@answer.register
+def _(result: rs.DiffResult) -> Reply:
+    return diff(result.diff)
+
+
+@answer.register
+def _(result: rs.LateResult) -> Reply:
+    return rows(result.rows, title="*Late*", empty="Nothing is late.")
+
+
+@answer.register
+def _(result: rs.UpcomingResult) -> Reply:
+    title = f"*Due in the next {result.days} days*"
+    return rows(result.rows, title=title, empty="Nothing is due in that window.")
+
+
+@answer.register
+def _(result: rs.CheckResult) -> Reply:
+    return check(result.oddities)
+
+
+@answer.register
+def _(result: rs.VerifyResult) -> Reply:
+    return verify(result.report)
+
+
+@answer.register
+def _(result: rs.RfcResult) -> Reply:
+    return rfc_show(result.rfc)
+
+
+@answer.register
+def _(result: rs.RfcListResult) -> Reply:
+    return rfc_list(result.rfcs)
+
+
+@answer.register
+def _(result: rs.RecordedResult) -> Reply:
+    return recorded(result.events, result.rfc_states)

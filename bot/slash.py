@@ -1,10 +1,11 @@
-"""The `/milestone` command: the words a user typed in, one ledger call, a reply out.
+"""The `/milestone` command: the words a user typed in, one request, a reply out.
 
-Parsing is the shared grammar's (`ledger.grammar.parse`); running is the
-grammar's too, with the verified Slack user as the actor and an idempotency
-key derived from the request, so a retried delivery records nothing twice.
-Approving an RFC is the one change that asks first: the reply carries a button
-(with Slack's confirm dialog), and only the click appends.
+Parsing is the shared grammar's (`ledger.grammar.parse`, words into a
+request); answering is the ledger's `handle`, with the verified Slack user as
+the actor and an idempotency key derived from the request, so a retried
+delivery records nothing twice. A change whose request has a `preview` (an
+RFC approval) asks first: the reply shows the preview with a button (behind
+Slack's confirm dialog), and only the click records the change.
 """
 
 from __future__ import annotations
@@ -12,23 +13,26 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from bot import render
-from bot.access import LedgerAccess, rfc_states
+from bot.access import LedgerAccess
 from bot.render import Reply
 from bot.words import actor_of, split
-from ledger import commands, grammar, queries
+from ledger import grammar
 from ledger.errors import Conflict, InvalidInput, LedgerError
+from ledger.handle import Context, handle
 from ledger.ledger import Ledger
+from ledger.requests import Change, Read, Request
+from ledger.results import ApprovalPreviewResult
 from ledger.signing import Signer
-from ledger.state import Recorded
 
 log = logging.getLogger(__name__)
 
+#: The button that records a previewed change, and the one that leaves it.
 APPROVE_ACTION = "milestone_rfc_approve"
 CANCEL_ACTION = "milestone_rfc_cancel"
 
@@ -95,7 +99,7 @@ class Click:
 
 @dataclass(frozen=True)
 class Job:
-    """A parsed command, to run against the ledger on a worker thread."""
+    """A parsed request, to answer against the ledger on a worker thread."""
 
     name: str
     writes: bool
@@ -107,7 +111,7 @@ def _no_signer() -> Signer:
 
 
 class Slash:
-    """Answers `/milestone` requests and approval clicks against one ledger."""
+    """Answers `/milestone` requests and confirmation clicks against one ledger."""
 
     def __init__(self, access: LedgerAccess) -> None:
         self.access = access
@@ -120,10 +124,11 @@ class Slash:
                 if len(words) > 1:
                     return render.help_one(grammar.find(words[1:])[0])
                 return render.help_all(grammar.COMMANDS)
-            command, values = grammar.parse(words)
-            if str(values.get("actor", "")).startswith("@"):
+            parsed = grammar.parse(words)
+            named = getattr(parsed, "actor", None)
+            if isinstance(named, str) and named.startswith("@"):
                 raise InvalidInput(
-                    f"Slack sent {values['actor']} as plain text, not as a user id: mention the "
+                    f"Slack sent {named} as plain text, not as a user id: mention the "
                     "person (pick them from the list as you type @), or write "
                     "slack:TEAM/USER. If mentions never work, turn on 'Escape channels, users, "
                     "and links' for /milestone in the Slack app (docs/slack.md)"
@@ -133,19 +138,23 @@ class Slash:
         except Exception:
             log.exception("could not parse a /milestone request")
             return render.error("the bot could not read that command (it is logged); try `help`")
-        if command.path == ("rfc", "approve"):
-            # Approving asks first: the job only reads, and shows the button that approves.
-            rfc, version = values["rfc"], values.get("version")
-            prompt = partial(self._prompt, rfc, version, request.idem)
-            return Job(command.name, False, partial(self._guarded, prompt))
-        run = partial(self._run, command, values, request)
-        return Job(command.name, command.writes, partial(self._guarded, run))
+        name = grammar.name_of(parsed)
+        if isinstance(parsed, Change):
+            preview = parsed.preview()
+            if preview is not None:
+                # Asking first: the job only reads, and shows the button that records it.
+                prompt = partial(self._prompt, preview, words, request.idem)
+                return Job(name, False, partial(self._guarded, prompt))
+            write = partial(self._write, parsed, request.actor, request.idem)
+            return Job(name, True, partial(self._guarded, write))
+        read = partial(self._read, parsed, request.actor)
+        return Job(name, False, partial(self._guarded, read))
 
     def approve(self, click: Click) -> Reply:
-        """Approve the RFC a confirmed button names, once however often it is clicked."""
-        return self._guarded(lambda: self._approve(click))
+        """Record the change a confirmed button names, once however often it is clicked."""
+        return self._guarded(lambda: self._confirmed(click))
 
-    # --- running ------------------------------------------------------------------------------
+    # --- answering ----------------------------------------------------------------------------
 
     def _guarded(self, answer: Callable[[], Reply]) -> Reply:
         """Library errors become their message; anything else is logged, not shown raw."""
@@ -160,65 +169,55 @@ class Slash:
                 "something, `milestone history CODE` shows whether it was recorded"
             )
 
-    def _run(
-        self, command: grammar.Command, values: dict[str, Any], request: SlashRequest
+    def _read(self, request: Request, actor: str) -> Reply:
+        def read(ledger: Ledger) -> tuple[Any, tuple[int, str] | None]:
+            context = Context(lambda: ledger, _no_signer, actor)
+            return handle(request, context=context), ledger.broken
+
+        result, broken = self.access.read(read)
+        answer = render.answer(result)
+        return answer.with_note(render.broken(*broken)) if broken else answer
+
+    def _write(
+        self, request: Change, actor: str, idem: str, expect_head: int | None = None
     ) -> Reply:
-        if not command.writes:
+        def write(ledger: Ledger, signer: Signer) -> Any:
+            context = Context(lambda: ledger, lambda: signer, actor, idem, expect_head)
+            return handle(request, context=context)
 
-            def read(ledger: Ledger) -> tuple[Any, tuple[int, str] | None]:
-                context = grammar.Context(lambda: ledger, _no_signer, request.actor)
-                return grammar.run(command, context, values), ledger.broken
+        return render.answer(self.access.write(write))
 
-            result, broken = self.access.read(read)
-            answer = render.READS[command.name](result, values)
-            return answer.with_note(render.broken(*broken)) if broken else answer
+    def _prompt(self, preview: Read, words: Sequence[str], nonce: str, note: str = "") -> Reply:
+        """Show what the change would do, with the button that records it."""
 
-        def write(ledger: Ledger, signer: Signer) -> tuple[list[Recorded], dict[str, str]]:
-            context = grammar.Context(lambda: ledger, lambda: signer, request.actor, request.idem)
-            events = grammar.run(command, context, values)
-            return events, rfc_states(ledger)
+        def look(ledger: Ledger) -> Any:
+            return handle(preview, context=Context(lambda: ledger, _no_signer))
 
-        events, states = self.access.write(write)
-        return render.recorded(events, states)
+        result = self.access.read(look)
+        if not isinstance(result, ApprovalPreviewResult):
+            raise TypeError(f"no confirmation prompt for {type(result).__name__}")
+        # The button carries the words to record and the head the person saw.
+        value = json.dumps({"words": list(words), "head": result.head, "prompt": nonce})
+        return render.approval_prompt(
+            result.rfc, result.version, value, APPROVE_ACTION, CANCEL_ACTION, note
+        )
 
-    def _prompt(self, rfc_id: str, version: str | None, nonce: str, note: str = "") -> Reply:
-        """Show what approving would do, with the button that does it."""
-
-        def look(ledger: Ledger) -> tuple[queries.RfcSummary, int]:
-            commands.require_open_rfc(ledger.state(), commands.check_rfc_id(rfc_id), "approved")
-            return queries.rfc_show(ledger, rfc_id), len(ledger.log)
-
-        rfc, head = self.access.read(look)
-        value = json.dumps({"rfc": rfc.id, "version": version, "head": head, "prompt": nonce})
-        return render.approval_prompt(rfc, version, value, APPROVE_ACTION, CANCEL_ACTION, note)
-
-    def _approve(self, click: Click) -> Reply:
+    def _confirmed(self, click: Click) -> Reply:
         try:
             asked = json.loads(click.value)
-            rfc_id, head, prompt = str(asked["rfc"]), int(asked["head"]), str(asked["prompt"])
-            version = asked.get("version")
-        except (ValueError, KeyError, TypeError):
+            words, head, prompt = list(asked["words"]), int(asked["head"]), str(asked["prompt"])
+            request = grammar.parse([str(word) for word in words])
+        except (ValueError, KeyError, TypeError, LedgerError):
             raise InvalidInput(
-                "this button is not one the bot made; run /milestone rfc approve"
+                "this button is not one the bot made; run the command again"
             ) from None
-
-        def write(ledger: Ledger, signer: Signer) -> tuple[list[Recorded], dict[str, str]]:
-            events = commands.approve_rfc(
-                ledger=ledger,
-                signer=signer,
-                rfc=rfc_id,
-                version=version,
-                actor=click.actor,
-                # Every click on this prompt carries the same key: a double click, or Slack
-                # delivering the click twice, records one approval.
-                idem=f"{prompt}/approve",
-                # Approve what was shown: if anything was appended since, ask again.
-                expect_head=head,
-            )
-            return events, rfc_states(ledger)
-
+        preview = request.preview() if isinstance(request, Change) else None
+        if not isinstance(request, Change) or preview is None:
+            raise InvalidInput("this button is not one the bot made; run the command again")
         try:
-            events, states = self.access.write(write)
+            # Every click on this prompt carries the same key: a double click, or Slack
+            # delivering the click twice, records once. And record what was shown: if
+            # anything was appended since, ask again.
+            return self._write(request, click.actor, f"{prompt}/approve", expect_head=head)
         except Conflict as moved:
-            return self._prompt(rfc_id, version, click.nonce, note=str(moved))
-        return render.recorded(events, states)
+            return self._prompt(preview, words, click.nonce, note=str(moved))

@@ -1,25 +1,37 @@
-"""How each command's result reads in a terminal, and as JSON for scripts."""
+"""How each result reads in a terminal, and as JSON for scripts.
+
+`text` renders a result by its type (`functools.singledispatch`): a command's
+name is never consulted. Everything the ledger library provides is imported
+when it is needed, so a command pays only for what it shows.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
-from typing import Any
+from functools import singledispatch
+from typing import TYPE_CHECKING, Any
 
 from cli.tables import table
+from ledger import results as rs
 
-__all__ = ["table"]
-from ledger.check import Oddity
-from ledger.diff import PlanDiff
-from ledger.ledger import dump_fields
-from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
-from ledger.state import Recorded
-from ledger.verify import Report
+if TYPE_CHECKING:
+    from ledger.check import Oddity
+    from ledger.diff import PlanDiff
+    from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
+    from ledger.state import Recorded
+    from ledger.verify import Report
+
+__all__ = ["as_json", "jsonable", "table", "text"]
 
 
 def jsonable(value: Any) -> Any:
     """Turn a result into plain JSON data."""
+    from ledger.diff import PlanDiff
+    from ledger.ledger import dump_fields
+    from ledger.state import Recorded
+    from ledger.verify import Report
+
     if isinstance(value, Recorded):
         return dump_fields(value)
     if isinstance(value, Report):
@@ -213,16 +225,97 @@ def recorded_text(events: list[Recorded], rfc_states: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-TEXT: dict[str, Callable[[Any], str]] = {
-    "plan": plan_text,
-    "show": show_text,
-    "history": lambda entries: entries_text(entries),
-    "log": lambda entries: entries_text(entries),
-    "diff": diff_text,
-    "late": lambda rows: rows_text(rows, empty="Nothing is late."),
-    "upcoming": lambda rows: rows_text(rows, empty="Nothing is due in that window."),
-    "check": check_text,
-    "verify": verify_text,
-    "rfc show": rfc_text,
-    "rfc list": rfc_list_text,
-}
+# --- by result type -----------------------------------------------------------------------------
+
+
+@singledispatch
+def text(result: rs.Result) -> str:
+    """A result as text for a person."""
+    raise TypeError(f"no text for {type(result).__name__}")
+
+
+@text.register
+def _(result: rs.PlanResult) -> str:
+    if result.format == "table":
+        return plan_text(result.plan)
+    if result.format == "json":
+        return as_json(result.plan)
+    from ledger import render
+
+    formats = {"csv": render.to_csv, "md": render.to_markdown, "tex": render.to_latex}
+    return formats[result.format](result.plan)
+
+
+@text.register
+def _(result: rs.MilestoneResult) -> str:
+    return show_text(result.detail)
+
+
+@text.register
+def _(result: rs.HistoryResult) -> str:
+    return entries_text(result.entries)
+
+
+@text.register
+def _(result: rs.LogResult) -> str:
+    return entries_text(result.entries)
+
+
+@text.register
+def _(result: rs.DiffResult) -> str:
+    return diff_text(result.diff)
+
+
+@text.register
+def _(result: rs.LateResult) -> str:
+    return rows_text(result.rows, empty="Nothing is late.")
+
+
+@text.register
+def _(result: rs.UpcomingResult) -> str:
+    return rows_text(result.rows, empty="Nothing is due in that window.")
+
+
+@text.register
+def _(result: rs.CheckResult) -> str:
+    return check_text(result.oddities)
+
+
+@text.register
+def _(result: rs.VerifyResult) -> str:
+    return verify_text(result.report)
+
+
+@text.register
+def _(result: rs.RfcResult) -> str:
+    return rfc_text(result.rfc)
+
+
+@text.register
+def _(result: rs.RfcListResult) -> str:
+    return rfc_list_text(result.rfcs)
+
+
+@text.register
+def _(result: rs.KeyListResult) -> str:
+    rows = [
+        [
+            k.key_id,
+            k.actor,
+            k.delegate_for or "",
+            f"#{k.registered_seq}",
+            f"#{k.revoked_seq}" if k.revoked_seq else "",
+        ]
+        for k in result.keys
+    ]
+    return table(("key", "actor", "delegate for", "registered", "revoked"), rows)
+
+
+@text.register
+def _(result: rs.RecordedResult) -> str:
+    return recorded_text(result.events, result.rfc_states)
+
+
+@text.register
+def _(result: rs.ImportResult) -> str:
+    return result.summary()

@@ -11,8 +11,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ledger import commands
+from ledger.execute import record
 from ledger.ledger import Ledger
+from ledger.requests import (
+    ApproveRfc,
+    CompleteMilestone,
+    DefineMilestone,
+    MoveMilestone,
+    OpenRfc,
+)
 from ledger.signing import Signer, generate_key_file
 
 
@@ -27,21 +34,25 @@ def build_demo(*, directory: Path, actor: str = "release-manager") -> tuple[Ledg
         return today + timedelta(days=offset)
 
     common: dict[str, Any] = {"ledger": ledger, "signer": signer}
-    commands.open_rfc(rfc="RFC-100", title="Baseline the verification plan", **common)
-    commands.define_milestone(
-        code="LDM-503-01",
-        title="Science Platform integration test",
-        due=day(30),
-        level=2,
-        rfc="RFC-100",
+    record(OpenRfc(rfc="RFC-100", title="Baseline the verification plan"), **common)
+    record(
+        DefineMilestone(
+            code="LDM-503-01",
+            title="Science Platform integration test",
+            due=day(30),
+            level=2,
+            rfc="RFC-100",
+        ),
         **common,
     )
-    commands.define_milestone(
-        code="LDM-503-02",
-        title="Alert production rehearsal",
-        due=day(90),
-        level=2,
-        rfc="RFC-100",
+    record(
+        DefineMilestone(
+            code="LDM-503-02",
+            title="Alert production rehearsal",
+            due=day(90),
+            level=2,
+            rfc="RFC-100",
+        ),
         **common,
     )
     for code, title, offset, release in (
@@ -50,13 +61,14 @@ def build_demo(*, directory: Path, actor: str = "release-manager") -> tuple[Ledg
         ("DM-AP-1", "Single frame measurement pipeline", 45, "LDM-503-02"),
         ("DM-AP-2", "Image differencing", 80, "LDM-503-02"),
     ):
-        commands.define_milestone(
-            code=code, title=title, due=day(offset), releases=[release], rfc="RFC-100", **common
+        define = DefineMilestone(
+            code=code, title=title, due=day(offset), releases=(release,), rfc="RFC-100"
         )
-    commands.approve_rfc(rfc="RFC-100", version="1.0", **common)
-    commands.complete_milestone(code="DM-DAX-1", on=day(-12), **common)
-    commands.move_milestone(code="DM-SQRE-1", to=day(35), reason="waiting for hardware", **common)
-    commands.open_rfc(rfc="RFC-101", title="Move image differencing after the rehearsal", **common)
-    commands.move_milestone(code="DM-AP-2", to=day(120), baseline=True, rfc="RFC-101", **common)
-    commands.approve_rfc(rfc="RFC-101", version="1.1", **common)
+        record(define, **common)
+    record(ApproveRfc(rfc="RFC-100", version="1.0"), **common)
+    record(CompleteMilestone(code="DM-DAX-1", on=day(-12)), **common)
+    record(MoveMilestone(code="DM-SQRE-1", to=day(35), reason="waiting for hardware"), **common)
+    record(OpenRfc(rfc="RFC-101", title="Move image differencing after the rehearsal"), **common)
+    record(MoveMilestone(code="DM-AP-2", to=day(120), baseline=True, rfc="RFC-101"), **common)
+    record(ApproveRfc(rfc="RFC-101", version="1.1"), **common)
     return ledger, signer

@@ -145,9 +145,7 @@ def _key_list(request: rq.ListKeys, context: Context) -> rs.KeyListResult:
     return rs.KeyListResult(keys=list(context.ledger.state().keys.values()))
 
 
-def _preview_approval(
-    request: rq.PreviewApproval, context: Context
-) -> rs.ApprovalPreviewResult:
+def _preview_approval(request: rq.PreviewApproval, context: Context) -> rs.ApprovalPreviewResult:
     ledger = context.ledger
     # The same refusal the approval itself would give, before anyone is asked to confirm.
     require_open_rfc(ledger.state(), request.rfc, "approved")

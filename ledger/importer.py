@@ -69,6 +69,7 @@ from ledger.state import Milestone, PlanState, Recorded
 
 Progress = Callable[[str], None]
 
+
 @dataclass(frozen=True)
 class Target:
     """What a revision says about one milestone (dates as ISO strings, as the state keeps them)."""

@@ -1,4 +1,4 @@
-"""The rules of DESIGN.md sections 2-5 that more than one part of the ledger asks, one function each.
+"""The rules of DESIGN.md sections 2-5 that several parts of the ledger ask, one function each.
 
 Who may sign for whom, who holds which role, when a change needs an RFC and
 which RFC can take it, which milestones can still change, and how the

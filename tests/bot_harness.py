@@ -15,7 +15,8 @@ from slack_standin import TEAM, SlackSender, SlackStandIn
 
 from bot import Settings, build
 from bot.server import HttpService
-from ledger import commands
+from ledger import requests as rq
+from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.signing import Signer
 from ledger.state import Recorded
@@ -71,51 +72,37 @@ class Served:
 
 def seed(ledger: Ledger, admin: Signer, bot_key: Signer) -> None:
     """A small plan, the bot's delegate key, and Slack users with roles."""
-    commands.add_key(
+    record(
+        rq.AddKey(actor="bot:slack", public_key=bot_key.public_raw, delegate_for="slack:"),
         ledger=ledger,
         signer=admin,
-        actor_name="bot:slack",
-        public_raw=bot_key.public_raw,
-        delegate_for="slack:",
     )
     for actor, role in ((ALICE, "editor"), (ALICE, "approver"), (ADMIN, "admin")):
-        commands.grant_role(ledger=ledger, signer=admin, actor_name=actor, role=role)
-    define = commands.define_milestone
+        record(rq.GrantRole(actor=actor, role=role), ledger=ledger, signer=admin)
+
+    def define(**values: object) -> None:
+        record(rq.DefineMilestone(**values), ledger=ledger, signer=admin)  # type: ignore[arg-type]
+
+    define(code="LDM-503-01", title="First release", due=days_from_today(60), level=2)
     define(
-        ledger=ledger,
-        signer=admin,
-        code="LDM-503-01",
-        title="First release",
-        due=days_from_today(60),
-        level=2,
-    )
-    define(
-        ledger=ledger,
-        signer=admin,
         code="LDM-503-02",
         title="Second release",
         due=days_from_today(120),
         level=2,
     )
     define(
-        ledger=ledger,
-        signer=admin,
         code="DM-AP-18",
         title="Alert packet generation",
         due=days_from_today(10),
         releases=["LDM-503-01"],
     )
     define(
-        ledger=ledger,
-        signer=admin,
         code="DM-AP-19",
         title="Alert distribution",
         due=days_from_today(-5),
         releases=["LDM-503-01"],
     )
     define(
-        ledger=ledger,
-        signer=admin,
         code="DM-SQRE-3",
         title="Science platform",
         due=days_from_today(90),

@@ -4,9 +4,10 @@ import pytest
 from freezegun import freeze_time
 
 from events.catalogue import MilestoneDefined
-from ledger import commands as c
+from ledger import requests as rq
 from ledger.asof import parse_as_of, parse_instant_text
 from ledger.errors import InvalidInput, NotFound
+from ledger.execute import record
 from ledger.ledger import SNAPSHOT_EVERY, Draft, Ledger
 from ledger.queries import plan
 
@@ -23,22 +24,27 @@ def history(db_url, admin_key):
         book = Ledger.create(db_url, name="p", signer=admin_key, actor="alice")
     k = {"ledger": book, "signer": admin_key}
     with freeze_time("2020-01-02 08:00"):
-        c.open_rfc(rfc="RFC-1", title="plan", **k)
-        c.define_milestone(code="L2", title="Two", due="2020-06-30", level=2, rfc="RFC-1", **k)
-        c.define_milestone(
-            code="DM-A-1", title="A", due="2020-05-01", releases=["L2"], rfc="RFC-1", **k
+        record(rq.OpenRfc(rfc="RFC-1", title="plan"), **k)
+        record(
+            rq.DefineMilestone(code="L2", title="Two", due="2020-06-30", level=2, rfc="RFC-1"), **k
+        )
+        record(
+            rq.DefineMilestone(
+                code="DM-A-1", title="A", due="2020-05-01", releases=["L2"], rfc="RFC-1"
+            ),
+            **k,
         )
     with freeze_time("2020-01-03 08:00"):
-        c.approve_rfc(rfc="RFC-1", version="1.0", **k)
+        record(rq.ApproveRfc(rfc="RFC-1", version="1.0"), **k)
     with freeze_time("2020-02-01 08:00"):
-        c.move_milestone(code="DM-A-1", to="2020-05-15", **k)
+        record(rq.MoveMilestone(code="DM-A-1", to="2020-05-15"), **k)
     with freeze_time("2020-03-01 08:00"):
-        c.open_rfc(rfc="RFC-2", title="slip", **k)
-        c.move_milestone(code="DM-A-1", to="2020-06-15", baseline=True, rfc="RFC-2", **k)
+        record(rq.OpenRfc(rfc="RFC-2", title="slip"), **k)
+        record(rq.MoveMilestone(code="DM-A-1", to="2020-06-15", baseline=True, rfc="RFC-2"), **k)
     with freeze_time("2020-03-05 12:00"):
-        c.approve_rfc(rfc="RFC-2", version="1.1", **k)
+        record(rq.ApproveRfc(rfc="RFC-2", version="1.1"), **k)
     with freeze_time("2020-04-01 08:00"):
-        c.complete_milestone(code="DM-A-1", on="2020-03-30", **k)
+        record(rq.CompleteMilestone(code="DM-A-1", on="2020-03-30"), **k)
     yield book
     book.close()
 
@@ -154,7 +160,7 @@ def test_a_bad_selector_says_what_would_be_right(history, text, error, match):
 
 
 def test_an_open_rfc_has_no_as_of_point(history, admin_key):
-    c.open_rfc(ledger=history, signer=admin_key, rfc="RFC-3", title="open")
+    record(rq.OpenRfc(rfc="RFC-3", title="open"), ledger=history, signer=admin_key)
 
     with pytest.raises(InvalidInput, match="RFC-3 is open, not approved"):
         history.view(parse_as_of("RFC-3"))
@@ -165,10 +171,13 @@ def test_snapshots_give_the_same_views_as_a_fold_from_scratch(sqlite_url, admin_
         sqlite_url, name="big", signer=admin_key, actor="alice", baseline_control=False
     )
     k = {"ledger": book, "signer": admin_key}
-    c.define_milestone(code="L2", title="L2", due="2030-01-01", level=2, **k)
+    record(rq.DefineMilestone(code="L2", title="L2", due="2030-01-01", level=2), **k)
     for n in range(SNAPSHOT_EVERY * 2 + 50):
-        c.move_milestone(
-            code="L2", to=f"2030-{1 + n % 12:02d}-{1 + n % 28:02d}" if n % 2 else "2031-01-01", **k
+        record(
+            rq.MoveMilestone(
+                code="L2", to=f"2030-{1 + n % 12:02d}-{1 + n % 28:02d}" if n % 2 else "2031-01-01"
+            ),
+            **k,
         )
     fresh = Ledger.open(sqlite_url)
 

@@ -11,7 +11,8 @@ from bot import Announcer, build_announcer
 from bot.access import LedgerAccess
 from bot.app import web_client
 from cli.app import app as cli_app
-from ledger import commands
+from ledger import requests as rq
+from ledger.execute import record
 
 pytest_plugins = ["bot_fixtures"]
 
@@ -73,8 +74,10 @@ def test_replicas_sharing_a_database_announce_each_event_once(served):
         replica.start()
     try:
         for day in range(1, 26):
-            commands.move_milestone(
-                ledger=served.ledger, signer=served.admin, code="DM-AP-18", to=f"2031-01-{day:02d}"
+            record(
+                rq.MoveMilestone(code="DM-AP-18", to=f"2031-01-{day:02d}"),
+                ledger=served.ledger,
+                signer=served.admin,
             )
         last = served.events()[-1].seq
         served.slack.wait_for(lambda s: last in _announced_seqs(s), what="the last move")

@@ -6,7 +6,8 @@ import pytest
 from bot_harness import announced
 from slack_standin import message_text
 
-from ledger import commands
+from ledger import requests as rq
+from ledger.execute import record
 
 NASTY = "<!channel> & <@UADMIN> <https://evil.example|click>"
 SAFE = "&lt;!channel&gt; &amp; &lt;@UADMIN&gt; &lt;https://evil.example|click&gt;"
@@ -18,18 +19,17 @@ pytest_plugins = ["bot_fixtures"]
 def nasty(shared_sqlite):
     """A milestone whose title and reason are made of Slack markup, recorded at a terminal."""
     ledger, admin = shared_sqlite.ledger, shared_sqlite.admin
-    commands.define_milestone(
+    record(
+        rq.DefineMilestone(code="DM-AP-66", title=NASTY, due="2031-01-01", releases=["LDM-503-01"]),
         ledger=ledger,
         signer=admin,
-        code="DM-AP-66",
-        title=NASTY,
-        due="2031-01-01",
-        releases=["LDM-503-01"],
     )
-    commands.move_milestone(
-        ledger=ledger, signer=admin, code="DM-AP-66", to="2031-02-01", reason=NASTY
+    record(
+        rq.MoveMilestone(code="DM-AP-66", to="2031-02-01", reason=NASTY),
+        ledger=ledger,
+        signer=admin,
     )
-    commands.retitle_milestone(ledger=ledger, signer=admin, code="DM-AP-19", title=NASTY)
+    record(rq.RetitleMilestone(code="DM-AP-19", title=NASTY), ledger=ledger, signer=admin)
     return shared_sqlite
 
 

@@ -17,6 +17,8 @@ from slack_standin import SlackSender
 from bot import ConfigError, Settings, build
 from bot.app import key_problem
 from bot.server import HttpService, socket_mode_handler
+from ledger import requests as rq
+from ledger.execute import record
 
 ENV = {
     "SLACK_BOT_TOKEN": "xoxb-1",
@@ -97,13 +99,11 @@ def test_the_start_warns_when_the_bots_key_cannot_sign_for_slack_users(served_sq
 
     assert key_problem(bot.access) is None
     served_sqlite.ledger.refresh()
-    from ledger import commands
 
-    commands.revoke_key(
+    record(
+        rq.RevokeKey(key_id=served_sqlite.bot_key.key_id, reason="rotated"),
         ledger=served_sqlite.ledger,
         signer=served_sqlite.admin,
-        key_id=served_sqlite.bot_key.key_id,
-        reason="rotated",
     )
     assert "was revoked" in key_problem(bot.access)
 

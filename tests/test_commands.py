@@ -6,44 +6,47 @@ import pytest
 from conftest import make_key
 from freezegun import freeze_time
 
-from ledger import commands as c
+from ledger import requests as rq
 from ledger.errors import InvalidInput, NotFound, PermissionDenied, Refused
+from ledger.execute import record
 from ledger.ledger import Ledger
 
 
 def _plan(book, key, rfc=None):
     """LDM-503-05 with DM-AP-18 and DM-NCSA-9 under it."""
-    c.define_milestone(
+    record(
+        rq.DefineMilestone(
+            code="LDM-503-05", title="Alert distribution", due="2020-07-17", level=2, rfc=rfc
+        ),
         ledger=book,
         signer=key,
-        code="LDM-503-05",
-        title="Alert distribution",
-        due="2020-07-17",
-        level=2,
-        rfc=rfc,
     )
-    c.define_milestone(
+    record(
+        rq.DefineMilestone(
+            code="DM-AP-18",
+            title="Alert packets",
+            due="2020-05-29",
+            releases=["LDM-503-05"],
+            rfc=rfc,
+        ),
         ledger=book,
         signer=key,
-        code="DM-AP-18",
-        title="Alert packets",
-        due="2020-05-29",
-        releases=["LDM-503-05"],
-        rfc=rfc,
     )
-    c.define_milestone(
+    record(
+        rq.DefineMilestone(
+            code="DM-NCSA-9",
+            title="Alert hosting",
+            due="2020-05-31",
+            releases=["LDM-503-05"],
+            rfc=rfc,
+        ),
         ledger=book,
         signer=key,
-        code="DM-NCSA-9",
-        title="Alert hosting",
-        due="2020-05-31",
-        releases=["LDM-503-05"],
-        rfc=rfc,
     )
 
 
 def _approved_rfc(book, key, rfc="RFC-1", version=None):
-    c.open_rfc(ledger=book, signer=key, rfc=rfc, title="Baseline")
+    record(rq.OpenRfc(rfc=rfc, title="Baseline"), ledger=book, signer=key)
     return rfc
 
 
@@ -57,12 +60,12 @@ def test_a_new_ledger_names_its_creator_admin_editor_and_approver(ledger):
 
 
 def test_definitions_under_an_open_rfc_take_effect_only_at_its_approval(ledger, admin_key):
-    c.open_rfc(ledger=ledger, signer=admin_key, rfc="RFC-781", title="Rebaseline")
+    record(rq.OpenRfc(rfc="RFC-781", title="Rebaseline"), ledger=ledger, signer=admin_key)
     _plan(ledger, admin_key, rfc="RFC-781")
     assert ledger.state().milestones == {}
     assert len(ledger.state().pending["RFC-781"]) == 3
 
-    c.approve_rfc(ledger=ledger, signer=admin_key, rfc="RFC-781", version="1.5")
+    record(rq.ApproveRfc(rfc="RFC-781", version="1.5"), ledger=ledger, signer=admin_key)
 
     state = ledger.state()
     assert set(state.milestones) == {"LDM-503-05", "DM-AP-18", "DM-NCSA-9"}
@@ -73,36 +76,28 @@ def test_definitions_under_an_open_rfc_take_effect_only_at_its_approval(ledger, 
 
 
 def test_a_rejected_rfcs_changes_never_take_effect(ledger, admin_key):
-    c.open_rfc(ledger=ledger, signer=admin_key, rfc="RFC-2", title="Bad idea")
-    c.define_milestone(
+    record(rq.OpenRfc(rfc="RFC-2", title="Bad idea"), ledger=ledger, signer=admin_key)
+    record(
+        rq.DefineMilestone(code="LDM-X", title="X", due="2020-01-01", level=2, rfc="RFC-2"),
         ledger=ledger,
         signer=admin_key,
-        code="LDM-X",
-        title="X",
-        due="2020-01-01",
-        level=2,
-        rfc="RFC-2",
     )
 
-    c.reject_rfc(ledger=ledger, signer=admin_key, rfc="RFC-2", reason="no")
+    record(rq.RejectRfc(rfc="RFC-2", reason="no"), ledger=ledger, signer=admin_key)
 
     assert "LDM-X" not in ledger.state().milestones
     assert ledger.state().rfcs["RFC-2"].state == "rejected"
     with pytest.raises(Refused, match="rejected"):
-        c.define_milestone(
+        record(
+            rq.DefineMilestone(code="LDM-Y", title="Y", due="2020-01-01", level=2, rfc="RFC-2"),
             ledger=ledger,
             signer=admin_key,
-            code="LDM-Y",
-            title="Y",
-            due="2020-01-01",
-            level=2,
-            rfc="RFC-2",
         )
 
 
 def test_changes_under_an_approved_rfc_take_effect_at_once(ledger, admin_key):
-    c.open_rfc(ledger=ledger, signer=admin_key, rfc="RFC-1", title="Plan")
-    c.approve_rfc(ledger=ledger, signer=admin_key, rfc="RFC-1")
+    record(rq.OpenRfc(rfc="RFC-1", title="Plan"), ledger=ledger, signer=admin_key)
+    record(rq.ApproveRfc(rfc="RFC-1"), ledger=ledger, signer=admin_key)
 
     _plan(ledger, admin_key, rfc="RFC-1")
 
@@ -110,18 +105,15 @@ def test_changes_under_an_approved_rfc_take_effect_at_once(ledger, admin_key):
 
 
 def test_one_rfc_can_define_a_milestone_and_then_move_it(ledger, admin_key):
-    c.open_rfc(ledger=ledger, signer=admin_key, rfc="RFC-1", title="Plan")
+    record(rq.OpenRfc(rfc="RFC-1", title="Plan"), ledger=ledger, signer=admin_key)
     _plan(ledger, admin_key, rfc="RFC-1")
 
-    c.move_milestone(
+    record(
+        rq.MoveMilestone(code="DM-AP-18", to="2020-06-30", baseline=True, rfc="RFC-1"),
         ledger=ledger,
         signer=admin_key,
-        code="DM-AP-18",
-        to="2020-06-30",
-        baseline=True,
-        rfc="RFC-1",
     )
-    c.approve_rfc(ledger=ledger, signer=admin_key, rfc="RFC-1")
+    record(rq.ApproveRfc(rfc="RFC-1"), ledger=ledger, signer=admin_key)
 
     m = ledger.state().milestones["DM-AP-18"]
     assert (m.baseline, m.forecast) == ("2020-06-30", "2020-06-30")
@@ -129,8 +121,10 @@ def test_one_rfc_can_define_a_milestone_and_then_move_it(ledger, admin_key):
 
 def test_defining_without_an_rfc_under_baseline_control_is_refused(ledger, admin_key):
     with pytest.raises(Refused, match="needs an RFC"):
-        c.define_milestone(
-            ledger=ledger, signer=admin_key, code="LDM-1", title="T", due="2020-01-01", level=2
+        record(
+            rq.DefineMilestone(code="LDM-1", title="T", due="2020-01-01", level=2),
+            ledger=ledger,
+            signer=admin_key,
         )
     assert len(ledger.log) == 3
 
@@ -138,24 +132,34 @@ def test_defining_without_an_rfc_under_baseline_control_is_refused(ledger, admin
 def test_every_milestone_change_is_folded(open_ledger, admin_key):
     book, key = open_ledger, admin_key
     _plan(book, key)
-    c.define_milestone(
-        ledger=book, signer=key, code="LDM-503-8b", title="CCOB", due="2018-09-06", level=2
+    record(
+        rq.DefineMilestone(code="LDM-503-8b", title="CCOB", due="2018-09-06", level=2),
+        ledger=book,
+        signer=key,
     )
 
-    c.retitle_milestone(ledger=book, signer=key, code="DM-AP-18", title="Alert packet generation")
-    c.link_milestone(ledger=book, signer=key, code="DM-AP-18", release="LDM-503-8b")
-    c.link_milestone(ledger=book, signer=key, code="DM-NCSA-9", release="LDM-503-05", unlink=True)
-    c.move_milestone(ledger=book, signer=key, code="DM-AP-18", to="2020-06-15", reason="late")
-    c.open_rfc(ledger=book, signer=key, rfc="RFC-9", title="Move")
-    c.approve_rfc(ledger=book, signer=key, rfc="RFC-9")
-    c.move_milestone(
-        ledger=book, signer=key, code="LDM-503-05", to="2020-08-01", baseline=True, rfc="RFC-9"
+    record(
+        rq.RetitleMilestone(code="DM-AP-18", title="Alert packet generation"),
+        ledger=book,
+        signer=key,
     )
-    c.complete_milestone(ledger=book, signer=key, code="DM-AP-18", on="2020-05-31")
-    c.reopen_milestone(ledger=book, signer=key, code="DM-AP-18", reason="found a bug")
-    c.complete_milestone(ledger=book, signer=key, code="DM-AP-18", on=date(2020, 6, 1))
-    c.withdraw_milestone(ledger=book, signer=key, code="DM-NCSA-9", reason="descoped")
-    c.rename_milestone(ledger=book, signer=key, code="LDM-503-8b", new_code="LDM-503-08b")
+    record(rq.LinkMilestone(code="DM-AP-18", release="LDM-503-8b"), ledger=book, signer=key)
+    record(rq.UnlinkMilestone(code="DM-NCSA-9", release="LDM-503-05"), ledger=book, signer=key)
+    record(
+        rq.MoveMilestone(code="DM-AP-18", to="2020-06-15", reason="late"), ledger=book, signer=key
+    )
+    record(rq.OpenRfc(rfc="RFC-9", title="Move"), ledger=book, signer=key)
+    record(rq.ApproveRfc(rfc="RFC-9"), ledger=book, signer=key)
+    record(
+        rq.MoveMilestone(code="LDM-503-05", to="2020-08-01", baseline=True, rfc="RFC-9"),
+        ledger=book,
+        signer=key,
+    )
+    record(rq.CompleteMilestone(code="DM-AP-18", on="2020-05-31"), ledger=book, signer=key)
+    record(rq.ReopenMilestone(code="DM-AP-18", reason="found a bug"), ledger=book, signer=key)
+    record(rq.CompleteMilestone(code="DM-AP-18", on=date(2020, 6, 1)), ledger=book, signer=key)
+    record(rq.WithdrawMilestone(code="DM-NCSA-9", reason="descoped"), ledger=book, signer=key)
+    record(rq.RenameMilestone(code="LDM-503-8b", new_code="LDM-503-08b"), ledger=book, signer=key)
 
     s = book.state()
     ap18 = s.milestones["DM-AP-18"]
@@ -187,17 +191,14 @@ def test_every_milestone_change_is_folded(open_ledger, admin_key):
 
 def test_a_baseline_move_leaves_a_forecast_that_was_moved_on_its_own(open_ledger, admin_key):
     _plan(open_ledger, admin_key)
-    c.move_milestone(ledger=open_ledger, signer=admin_key, code="DM-AP-18", to="2020-07-01")
-    c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-3", title="x")
-    c.approve_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-3")
+    record(rq.MoveMilestone(code="DM-AP-18", to="2020-07-01"), ledger=open_ledger, signer=admin_key)
+    record(rq.OpenRfc(rfc="RFC-3", title="x"), ledger=open_ledger, signer=admin_key)
+    record(rq.ApproveRfc(rfc="RFC-3"), ledger=open_ledger, signer=admin_key)
 
-    c.move_milestone(
+    record(
+        rq.MoveMilestone(code="DM-AP-18", to="2020-06-01", baseline=True, rfc="RFC-3"),
         ledger=open_ledger,
         signer=admin_key,
-        code="DM-AP-18",
-        to="2020-06-01",
-        baseline=True,
-        rfc="RFC-3",
     )
 
     m = open_ledger.state().milestones["DM-AP-18"]
@@ -207,69 +208,71 @@ def test_a_baseline_move_leaves_a_forecast_that_was_moved_on_its_own(open_ledger
 def test_keys_and_roles_are_recorded_and_enforced(open_ledger, admin_key, tmp_path):
     bob = make_key(tmp_path, "bob")
     _plan(open_ledger, admin_key)
-    c.add_key(ledger=open_ledger, signer=admin_key, actor_name="bob", public_raw=bob.public_raw)
+    record(rq.AddKey(actor="bob", public_key=bob.public_raw), ledger=open_ledger, signer=admin_key)
 
     with pytest.raises(PermissionDenied, match="needs the editor role"):
-        c.complete_milestone(ledger=open_ledger, signer=bob, code="DM-AP-18")
+        record(rq.CompleteMilestone(code="DM-AP-18"), ledger=open_ledger, signer=bob)
     with pytest.raises(PermissionDenied, match="needs the admin role"):
-        c.grant_role(ledger=open_ledger, signer=bob, actor_name="bob", role="admin")
-    c.grant_role(ledger=open_ledger, signer=admin_key, actor_name="bob", role="editor")
-    c.complete_milestone(ledger=open_ledger, signer=bob, code="DM-AP-18", on="2020-05-30")
-    c.grant_role(ledger=open_ledger, signer=admin_key, actor_name="bob", role="editor", revoke=True)
-    c.revoke_key(ledger=open_ledger, signer=admin_key, key_id=bob.key_id, reason="left")
+        record(rq.GrantRole(actor="bob", role="admin"), ledger=open_ledger, signer=bob)
+    record(rq.GrantRole(actor="bob", role="editor"), ledger=open_ledger, signer=admin_key)
+    record(rq.CompleteMilestone(code="DM-AP-18", on="2020-05-30"), ledger=open_ledger, signer=bob)
+    record(rq.RevokeRole(actor="bob", role="editor"), ledger=open_ledger, signer=admin_key)
+    record(rq.RevokeKey(key_id=bob.key_id, reason="left"), ledger=open_ledger, signer=admin_key)
 
     assert open_ledger.log[-3].actor == "bob"
     assert not open_ledger.state().has_role("bob", "editor")
     with pytest.raises(PermissionDenied, match="revoked"):
-        c.reopen_milestone(ledger=open_ledger, signer=bob, code="DM-AP-18", reason="x")
+        record(rq.ReopenMilestone(code="DM-AP-18", reason="x"), ledger=open_ledger, signer=bob)
 
 
 def test_an_unregistered_key_may_not_append(open_ledger, tmp_path):
     stranger = make_key(tmp_path, "mallory")
 
     with pytest.raises(PermissionDenied, match="not registered"):
-        c.open_rfc(ledger=open_ledger, signer=stranger, rfc="RFC-5", title="x")
+        record(rq.OpenRfc(rfc="RFC-5", title="x"), ledger=open_ledger, signer=stranger)
 
 
 def test_a_delegate_key_signs_for_slack_actors_only(open_ledger, admin_key, tmp_path):
     bot = make_key(tmp_path, "bot")
-    c.add_key(
+    record(
+        rq.AddKey(actor="bot:slack", public_key=bot.public_raw, delegate_for="slack:"),
         ledger=open_ledger,
         signer=admin_key,
-        actor_name="bot:slack",
-        public_raw=bot.public_raw,
-        delegate_for="slack:",
     )
-    c.grant_role(ledger=open_ledger, signer=admin_key, actor_name="slack:T1/U1", role="editor")
+    record(rq.GrantRole(actor="slack:T1/U1", role="editor"), ledger=open_ledger, signer=admin_key)
     _plan(open_ledger, admin_key)
 
-    c.complete_milestone(
-        ledger=open_ledger, signer=bot, actor="slack:T1/U1", code="DM-AP-18", on="2020-05-01"
+    record(
+        rq.CompleteMilestone(code="DM-AP-18", on="2020-05-01"),
+        ledger=open_ledger,
+        signer=bot,
+        actor="slack:T1/U1",
     )
 
     assert open_ledger.log[-1].actor == "slack:T1/U1"
     assert open_ledger.log[-1].key == bot.key_id
     with pytest.raises(PermissionDenied, match="signs for bot:slack, not for alice"):
-        c.reopen_milestone(
-            ledger=open_ledger, signer=bot, actor="alice", code="DM-AP-18", reason="x"
+        record(
+            rq.ReopenMilestone(code="DM-AP-18", reason="x"),
+            ledger=open_ledger,
+            signer=bot,
+            actor="alice",
         )
 
 
 def test_the_same_idempotency_key_records_a_command_once(open_ledger, admin_key):
     _plan(open_ledger, admin_key)
 
-    first = c.complete_milestone(
+    first = record(
+        rq.CompleteMilestone(code="DM-AP-18", on="2020-05-01"),
         ledger=open_ledger,
         signer=admin_key,
-        code="DM-AP-18",
-        on="2020-05-01",
         idem="slack:trigger:123",
     )
-    again = c.complete_milestone(
+    again = record(
+        rq.CompleteMilestone(code="DM-AP-18", on="2020-05-01"),
         ledger=open_ledger,
         signer=admin_key,
-        code="DM-AP-18",
-        on="2020-05-01",
         idem="slack:trigger:123",
     )
 
@@ -282,18 +285,22 @@ def test_two_ledger_objects_see_each_others_appends_before_validating(
 ):
     _plan(open_ledger, admin_key)
     other = Ledger.open(db_url)
-    c.complete_milestone(ledger=open_ledger, signer=admin_key, code="DM-AP-18", on="2020-05-01")
+    record(
+        rq.CompleteMilestone(code="DM-AP-18", on="2020-05-01"), ledger=open_ledger, signer=admin_key
+    )
 
     with pytest.raises(Refused, match="already completed: on 2020-05-01, recorded by alice"):
-        c.complete_milestone(ledger=other, signer=admin_key, code="DM-AP-18", on="2020-05-02")
+        record(
+            rq.CompleteMilestone(code="DM-AP-18", on="2020-05-02"), ledger=other, signer=admin_key
+        )
     other.close()
 
 
 @freeze_time("2027-01-10 09:00:00")
 def test_recorded_at_comes_from_the_clock_and_never_runs_backwards(open_ledger, admin_key):
-    c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1", title="a")
+    record(rq.OpenRfc(rfc="RFC-1", title="a"), ledger=open_ledger, signer=admin_key)
     with freeze_time("2025-01-01"):
-        c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-2", title="b")
+        record(rq.OpenRfc(rfc="RFC-2", title="b"), ledger=open_ledger, signer=admin_key)
 
     a, b = open_ledger.log[-2:]
     assert a.recorded_at == "2027-01-10T09:00:00.000000Z"
@@ -318,139 +325,160 @@ def _refuses(book, error, match, action):
         (
             NotFound,
             "did you mean DM-AP-18",
-            lambda b, k: c.complete_milestone(ledger=b, signer=k, code="DM-AP-81"),
+            lambda b, k: record(rq.CompleteMilestone(code="DM-AP-81"), ledger=b, signer=k),
         ),
         (
             InvalidInput,
             "not a real date",
-            lambda b, k: c.move_milestone(ledger=b, signer=k, code="DM-AP-18", to="2020-02-30"),
+            lambda b, k: record(
+                rq.MoveMilestone(code="DM-AP-18", to="2020-02-30"), ledger=b, signer=k
+            ),
         ),
         (
             InvalidInput,
             "YYYY-MM-DD",
-            lambda b, k: c.move_milestone(ledger=b, signer=k, code="DM-AP-18", to="next week"),
+            lambda b, k: record(
+                rq.MoveMilestone(code="DM-AP-18", to="next week"), ledger=b, signer=k
+            ),
         ),
         (
             Refused,
             "already 2020-05-29",
-            lambda b, k: c.move_milestone(ledger=b, signer=k, code="DM-AP-18", to="2020-05-29"),
+            lambda b, k: record(
+                rq.MoveMilestone(code="DM-AP-18", to="2020-05-29"), ledger=b, signer=k
+            ),
         ),
         (
             Refused,
             "nothing to reopen",
-            lambda b, k: c.reopen_milestone(ledger=b, signer=k, code="DM-AP-18", reason="why"),
+            lambda b, k: record(
+                rq.ReopenMilestone(code="DM-AP-18", reason="why"), ledger=b, signer=k
+            ),
         ),
         (
             Refused,
             "needs an RFC",
-            lambda b, k: c.move_milestone(
-                ledger=b, signer=k, code="DM-AP-18", to="2020-06-01", baseline=True
+            lambda b, k: record(
+                rq.MoveMilestone(code="DM-AP-18", to="2020-06-01", baseline=True),
+                ledger=b,
+                signer=k,
             ),
         ),
         (
             NotFound,
             "RFC-404 is not in this ledger",
-            lambda b, k: c.move_milestone(
-                ledger=b, signer=k, code="DM-AP-18", to="2020-06-01", baseline=True, rfc="RFC-404"
+            lambda b, k: record(
+                rq.MoveMilestone(code="DM-AP-18", to="2020-06-01", baseline=True, rfc="RFC-404"),
+                ledger=b,
+                signer=k,
             ),
         ),
         (
             InvalidInput,
             "RFC-<number>",
-            lambda b, k: c.open_rfc(ledger=b, signer=k, rfc="781", title="x"),
+            lambda b, k: record(rq.OpenRfc(rfc="781", title="x"), ledger=b, signer=k),
         ),
         (
             InvalidInput,
             "control character",
-            lambda b, k: c.retitle_milestone(ledger=b, signer=k, code="DM-AP-18", title="bell\x07"),
+            lambda b, k: record(
+                rq.RetitleMilestone(code="DM-AP-18", title="bell\x07"), ledger=b, signer=k
+            ),
         ),
         (
             InvalidInput,
             "keep it to 300",
-            lambda b, k: c.retitle_milestone(ledger=b, signer=k, code="DM-AP-18", title="x" * 301),
+            lambda b, k: record(
+                rq.RetitleMilestone(code="DM-AP-18", title="x" * 301), ledger=b, signer=k
+            ),
         ),
         (
             InvalidInput,
             "is empty",
-            lambda b, k: c.retitle_milestone(ledger=b, signer=k, code="DM-AP-18", title="   "),
+            lambda b, k: record(
+                rq.RetitleMilestone(code="DM-AP-18", title="   "), ledger=b, signer=k
+            ),
         ),
         (
             Refused,
             "already has that title",
-            lambda b, k: c.retitle_milestone(
-                ledger=b, signer=k, code="DM-AP-18", title="Alert packets"
+            lambda b, k: record(
+                rq.RetitleMilestone(code="DM-AP-18", title="Alert packets"), ledger=b, signer=k
             ),
         ),
         (
             Refused,
             "already in the plan",
-            lambda b, k: c.define_milestone(
+            lambda b, k: record(
+                rq.DefineMilestone(
+                    code="DM-AP-18", title="x", due="2020-01-01", level=3, releases=["LDM-503-05"]
+                ),
                 ledger=b,
                 signer=k,
-                code="DM-AP-18",
-                title="x",
-                due="2020-01-01",
-                level=3,
-                releases=["LDM-503-05"],
             ),
         ),
         (
             InvalidInput,
             "--level 2",
-            lambda b, k: c.define_milestone(
-                ledger=b, signer=k, code="DM-AP-99", title="x", due="2020-01-01"
+            lambda b, k: record(
+                rq.DefineMilestone(code="DM-AP-99", title="x", due="2020-01-01"), ledger=b, signer=k
             ),
         ),
         (
             InvalidInput,
             "not valid",
-            lambda b, k: c.define_milestone(
-                ledger=b, signer=k, code="DM AP 99", title="x", due="2020-01-01", level=2
+            lambda b, k: record(
+                rq.DefineMilestone(code="DM AP 99", title="x", due="2020-01-01", level=2),
+                ledger=b,
+                signer=k,
             ),
         ),
         (
             InvalidInput,
             "Level-3 milestone; --in takes Level-2",
-            lambda b, k: c.define_milestone(
+            lambda b, k: record(
+                rq.DefineMilestone(
+                    code="DM-AP-99", title="x", due="2020-01-01", releases=["DM-AP-18"]
+                ),
                 ledger=b,
                 signer=k,
-                code="DM-AP-99",
-                title="x",
-                due="2020-01-01",
-                releases=["DM-AP-18"],
             ),
         ),
         (
             Refused,
             "already under",
-            lambda b, k: c.link_milestone(
-                ledger=b, signer=k, code="DM-AP-18", release="LDM-503-05"
+            lambda b, k: record(
+                rq.LinkMilestone(code="DM-AP-18", release="LDM-503-05"), ledger=b, signer=k
             ),
         ),
         (
             InvalidInput,
             "not a role",
-            lambda b, k: c.grant_role(ledger=b, signer=k, actor_name="bob", role="boss"),
+            lambda b, k: record(rq.GrantRole(actor="bob", role="boss"), ledger=b, signer=k),
         ),
         (
             Refused,
             "already holds",
-            lambda b, k: c.grant_role(ledger=b, signer=k, actor_name="alice", role="admin"),
+            lambda b, k: record(rq.GrantRole(actor="alice", role="admin"), ledger=b, signer=k),
         ),
         (
             NotFound,
             "no key",
-            lambda b, k: c.revoke_key(ledger=b, signer=k, key_id="0000000000000000", reason="x"),
+            lambda b, k: record(
+                rq.RevokeKey(key_id="0000000000000000", reason="x"), ledger=b, signer=k
+            ),
         ),
         (
             InvalidInput,
             "in the future",
-            lambda b, k: c.complete_milestone(ledger=b, signer=k, code="DM-AP-18", on="2999-01-01"),
+            lambda b, k: record(
+                rq.CompleteMilestone(code="DM-AP-18", on="2999-01-01"), ledger=b, signer=k
+            ),
         ),
         (
             NotFound,
             "not in this ledger",
-            lambda b, k: c.approve_rfc(ledger=b, signer=k, rfc="RFC-77"),
+            lambda b, k: record(rq.ApproveRfc(rfc="RFC-77"), ledger=b, signer=k),
         ),
     ],
 )
@@ -464,72 +492,78 @@ def test_bad_input_is_refused_with_a_helpful_message_and_appends_nothing(
 
 def test_completing_a_completed_milestone_says_when_and_by_whom(open_ledger, admin_key):
     _plan(open_ledger, admin_key)
-    c.complete_milestone(ledger=open_ledger, signer=admin_key, code="DM-AP-18", on="2020-05-30")
+    record(
+        rq.CompleteMilestone(code="DM-AP-18", on="2020-05-30"), ledger=open_ledger, signer=admin_key
+    )
 
     _refuses(
         open_ledger,
         Refused,
         r"on 2020-05-30, recorded by alice \(event #\d+\)",
-        lambda: c.complete_milestone(ledger=open_ledger, signer=admin_key, code="DM-AP-18"),
+        lambda: record(rq.CompleteMilestone(code="DM-AP-18"), ledger=open_ledger, signer=admin_key),
     )
 
 
 def test_a_withdrawn_milestone_cannot_be_touched(open_ledger, admin_key):
     _plan(open_ledger, admin_key)
-    c.withdraw_milestone(ledger=open_ledger, signer=admin_key, code="DM-AP-18", reason="gone")
+    record(
+        rq.WithdrawMilestone(code="DM-AP-18", reason="gone"), ledger=open_ledger, signer=admin_key
+    )
 
     _refuses(
         open_ledger,
         Refused,
         "withdrawn",
-        lambda: c.complete_milestone(ledger=open_ledger, signer=admin_key, code="DM-AP-18"),
+        lambda: record(rq.CompleteMilestone(code="DM-AP-18"), ledger=open_ledger, signer=admin_key),
     )
 
 
 def test_approving_or_rejecting_a_decided_rfc_is_refused(open_ledger, admin_key):
-    c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1", title="a")
-    c.approve_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1", version="1.0")
-    c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-2", title="b")
+    record(rq.OpenRfc(rfc="RFC-1", title="a"), ledger=open_ledger, signer=admin_key)
+    record(rq.ApproveRfc(rfc="RFC-1", version="1.0"), ledger=open_ledger, signer=admin_key)
+    record(rq.OpenRfc(rfc="RFC-2", title="b"), ledger=open_ledger, signer=admin_key)
 
     _refuses(
         open_ledger,
         Refused,
         "already approved",
-        lambda: c.approve_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1"),
+        lambda: record(rq.ApproveRfc(rfc="RFC-1"), ledger=open_ledger, signer=admin_key),
     )
     _refuses(
         open_ledger,
         Refused,
         "already approved",
-        lambda: c.reject_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1"),
+        lambda: record(rq.RejectRfc(rfc="RFC-1"), ledger=open_ledger, signer=admin_key),
     )
     _refuses(
         open_ledger,
         Refused,
         "version 1.0 was already given to RFC-1",
-        lambda: c.approve_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-2", version="1.0"),
+        lambda: record(
+            rq.ApproveRfc(rfc="RFC-2", version="1.0"), ledger=open_ledger, signer=admin_key
+        ),
     )
     _refuses(
         open_ledger,
         Refused,
         "already exists",
-        lambda: c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="rfc-2", title="c"),
+        lambda: record(rq.OpenRfc(rfc="rfc-2", title="c"), ledger=open_ledger, signer=admin_key),
     )
 
 
 def test_validating_proposals_never_changes_the_plan_in_force(open_ledger, admin_key):
     _plan(open_ledger, admin_key)
-    c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-4", title="slip")
-    k = {"ledger": open_ledger, "signer": admin_key, "rfc": "RFC-4"}
+    record(rq.OpenRfc(rfc="RFC-4", title="slip"), ledger=open_ledger, signer=admin_key)
+    k = {"ledger": open_ledger, "signer": admin_key}
 
-    c.move_milestone(code="DM-AP-18", to="2020-09-01", baseline=True, **k)
-    c.link_milestone(code="DM-NCSA-9", release="LDM-503-05", unlink=True, **k)
-    c.retitle_milestone(code="DM-AP-18", title="Alert packets, later", **k)
+    record(rq.MoveMilestone(code="DM-AP-18", to="2020-09-01", baseline=True, rfc="RFC-4"), **k)
+    record(rq.UnlinkMilestone(code="DM-NCSA-9", release="LDM-503-05", rfc="RFC-4"), **k)
+    record(rq.RetitleMilestone(code="DM-AP-18", title="Alert packets, later", rfc="RFC-4"), **k)
 
     now = open_ledger.state().milestones
     assert (now["DM-AP-18"].baseline, now["DM-AP-18"].title) == ("2020-05-29", "Alert packets")
     assert now["DM-NCSA-9"].releases == ["LDM-503-05"]
-    c.approve_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-4")
+    record(rq.ApproveRfc(rfc="RFC-4"), ledger=open_ledger, signer=admin_key)
     after = open_ledger.state().milestones
     assert (after["DM-AP-18"].baseline, after["DM-AP-18"].title) == (
         "2020-09-01",

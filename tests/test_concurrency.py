@@ -21,9 +21,10 @@ from writer_processes import (
     rfc_id,
 )
 
-from ledger import commands as c
+from ledger import requests as rq
 from ledger import store as store_module
 from ledger.errors import Conflict, LedgerError, Refused
+from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.store import Store, StoredEvent
 from ledger.verify import verify_rows
@@ -121,17 +122,16 @@ def team(open_ledger, admin_key, tmp_path):
     keys = {"alice": admin_key}
     for name in ("bob", "carol", "dave"):
         keys[name] = make_key(tmp_path, name)
-        c.add_key(
-            ledger=open_ledger, signer=admin_key, actor_name=name, public_raw=keys[name].public_raw
+        record(
+            rq.AddKey(actor=name, public_key=keys[name].public_raw),
+            ledger=open_ledger,
+            signer=admin_key,
         )
-        c.grant_role(ledger=open_ledger, signer=admin_key, actor_name=name, role="editor")
-    c.define_milestone(
+        record(rq.GrantRole(actor=name, role="editor"), ledger=open_ledger, signer=admin_key)
+    record(
+        rq.DefineMilestone(code="DM-AP-18", title="Alert distribution", due="2020-01-01", level=2),
         ledger=open_ledger,
         signer=admin_key,
-        code="DM-AP-18",
-        title="Alert distribution",
-        due="2020-01-01",
-        level=2,
     )
     return open_ledger, keys
 
@@ -158,10 +158,12 @@ def test_four_processes_completing_one_milestone_at_once_record_it_once(team, db
 def test_a_second_ledger_object_with_a_stale_view_is_told_who_completed_first(team, db_url):
     ledger, keys = team
     stale = Ledger.open(db_url)
-    c.complete_milestone(ledger=ledger, signer=keys["bob"], code="DM-AP-18", on="2019-12-30")
+    record(
+        rq.CompleteMilestone(code="DM-AP-18", on="2019-12-30"), ledger=ledger, signer=keys["bob"]
+    )
 
     with pytest.raises(Refused) as refusal:
-        c.complete_milestone(ledger=stale, signer=keys["carol"], code="DM-AP-18")
+        record(rq.CompleteMilestone(code="DM-AP-18"), ledger=stale, signer=keys["carol"])
 
     assert "on 2019-12-30, recorded by bob" in str(refusal.value)
     assert stale.store.last_seq() == len(ledger.log)
@@ -174,17 +176,17 @@ def test_a_second_ledger_object_with_a_stale_view_is_told_who_completed_first(te
 def test_an_approval_decided_against_a_head_that_moved_is_a_conflict(
     open_ledger, admin_key, db_url
 ):
-    c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1", title="slip")
+    record(rq.OpenRfc(rfc="RFC-1", title="slip"), ledger=open_ledger, signer=admin_key)
     seen = len(open_ledger.log)
     other = Ledger.open(db_url)
-    c.open_rfc(ledger=other, signer=admin_key, rfc="RFC-2", title="meanwhile")
+    record(rq.OpenRfc(rfc="RFC-2", title="meanwhile"), ledger=other, signer=admin_key)
 
     with pytest.raises(Conflict, match=r"head was #4, now #5"):
-        c.approve_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1", expect_head=seen)
+        record(rq.ApproveRfc(rfc="RFC-1"), ledger=open_ledger, signer=admin_key, expect_head=seen)
 
     assert open_ledger.store.last_seq() == 5
     assert open_ledger.state().rfcs["RFC-1"].state == "open"
-    c.approve_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1", expect_head=5)
+    record(rq.ApproveRfc(rfc="RFC-1"), ledger=open_ledger, signer=admin_key, expect_head=5)
     other.close()
 
 
@@ -204,8 +206,10 @@ def test_one_idempotency_key_from_two_ledger_objects_records_one_command(
 ):
     other = Ledger.open(db_url)
 
-    first = c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-9", title="t", idem="k1")
-    again = c.open_rfc(ledger=other, signer=admin_key, rfc="RFC-9", title="t", idem="k1")
+    first = record(
+        rq.OpenRfc(rfc="RFC-9", title="t"), ledger=open_ledger, signer=admin_key, idem="k1"
+    )
+    again = record(rq.OpenRfc(rfc="RFC-9", title="t"), ledger=other, signer=admin_key, idem="k1")
 
     assert [e.seq for e in again] == [e.seq for e in first]
     assert other.store.last_seq() == first[0].seq
@@ -252,7 +256,7 @@ def test_reads_complete_while_another_connection_holds_the_write_lock(
         writer = _in_thread(
             lambda: _with_ledger(
                 db_url,
-                partial(c.open_rfc, signer=admin_key, rfc="RFC-5", title="w"),
+                partial(record, rq.OpenRfc(rfc="RFC-5", title="w"), signer=admin_key),
             )
         )
 
@@ -293,7 +297,7 @@ def test_ledgers_in_two_postgresql_schemas_do_not_wait_for_each_other(
 
     with first.store.writing():
         other = _in_thread(
-            lambda: c.open_rfc(ledger=second, signer=admin_key, rfc="RFC-1", title="t")
+            lambda: record(rq.OpenRfc(rfc="RFC-1", title="t"), ledger=second, signer=admin_key)
         )
         recorded = other.get(timeout=PATIENCE)
 
@@ -328,7 +332,7 @@ def test_a_writer_that_cannot_get_the_lock_in_time_is_told_so(
 
     with open_ledger.store.writing():
         outcome = _in_thread(
-            lambda: c.open_rfc(ledger=late, signer=admin_key, rfc="RFC-1", title="late")
+            lambda: record(rq.OpenRfc(rfc="RFC-1", title="late"), ledger=late, signer=admin_key)
         ).get(timeout=PATIENCE)
 
     assert isinstance(outcome, LedgerError)

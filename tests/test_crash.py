@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from writer_processes import SPAWN, hold_write_lock_until_killed, triples_until_killed
 
-from ledger import commands as c
+from ledger import requests as rq
+from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.store import Store
 from ledger.verify import verify_rows
@@ -70,7 +71,7 @@ def test_a_writer_killed_mid_append_loses_no_acknowledged_event(db_url, admin_ke
     assert len(rows) >= GENESIS_EVENTS + len(acknowledged)
     assert verify_rows(rows).ok
     survivor = Ledger.open(db_url)
-    recorded = c.open_rfc(ledger=survivor, signer=admin_key, rfc="RFC-1", title="after")
+    recorded = record(rq.OpenRfc(rfc="RFC-1", title="after"), ledger=survivor, signer=admin_key)
     assert recorded[0].seq == len(rows) + 1
     assert verify_rows(store.iter_all()).ok
     survivor.close()
@@ -94,7 +95,7 @@ def test_a_writer_killed_holding_the_lock_leaves_no_trace_and_releases_it(db_url
     os.kill(child.pid, signal.SIGKILL)
     child.join(timeout=PATIENCE)
 
-    recorded = c.open_rfc(ledger=ledger, signer=admin_key, rfc="RFC-1", title="after")
+    recorded = record(rq.OpenRfc(rfc="RFC-1", title="after"), ledger=ledger, signer=admin_key)
     assert recorded[0].seq == pending
     rows = ledger.store.read()
     assert all(not row.id.startswith("uncommitted-") for row in rows)

@@ -11,8 +11,9 @@ import pytest
 import sqlalchemy as sa
 from psycopg import sql
 
-from ledger import commands as c
+from ledger import requests as rq
 from ledger import store as store_module
+from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.store import Store, StoredEvent
 
@@ -60,7 +61,7 @@ def test_a_waiting_follower_wakes_when_another_connection_appends(open_ledger, a
     head = len(open_ledger.log)
     waiting = _waiting(follower, after=head, timeout=PATIENCE)
 
-    c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1", title="news")
+    record(rq.OpenRfc(rfc="RFC-1", title="news"), ledger=open_ledger, signer=admin_key)
 
     found, seconds = waiting.get(timeout=PATIENCE + 5)
     assert found is True
@@ -80,7 +81,11 @@ def test_a_follower_sees_every_event_once_and_in_order_while_writers_append(
     def write(worker: int) -> None:
         ledger = Ledger.open(db_url)
         for index in range(each):
-            c.open_rfc(ledger=ledger, signer=admin_key, rfc=f"RFC-{worker}{index:03d}", title="w")
+            record(
+                rq.OpenRfc(rfc=f"RFC-{worker}{index:03d}", title="w"),
+                ledger=ledger,
+                signer=admin_key,
+            )
         ledger.close()
 
     threads = [threading.Thread(target=write, args=(w + 1,)) for w in range(writers)]
@@ -113,7 +118,7 @@ def test_an_append_notifies_the_ledgers_channel_when_it_commits_and_only_then(
         txn.insert(placeholder)
         raise RuntimeError("roll back")
     after_rollback = list(listener.notifies(timeout=0.2, stop_after=1))
-    recorded = c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1", title="news")
+    recorded = record(rq.OpenRfc(rfc="RFC-1", title="news"), ledger=open_ledger, signer=admin_key)
     after_commit = list(listener.notifies(timeout=PATIENCE, stop_after=1))
 
     assert after_rollback == []
@@ -130,7 +135,7 @@ def test_a_postgresql_follower_is_woken_by_notify_not_by_polling(
     head = len(open_ledger.log)
     waiting = _waiting(follower, after=head, timeout=600)
 
-    c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1", title="news")
+    record(rq.OpenRfc(rfc="RFC-1", title="news"), ledger=open_ledger, signer=admin_key)
 
     found, seconds = waiting.get(timeout=PATIENCE)
     assert found is True
@@ -148,7 +153,7 @@ def test_a_postgresql_follower_survives_losing_its_listening_connection(
     listener_pid = follower._listener.info.backend_pid
     with open_ledger.store.engine.connect() as conn:
         conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": listener_pid})
-    c.open_rfc(ledger=open_ledger, signer=admin_key, rfc="RFC-1", title="news")
+    record(rq.OpenRfc(rfc="RFC-1", title="news"), ledger=open_ledger, signer=admin_key)
 
     found = follower.wait_for_events(after=head, timeout=PATIENCE)
     again = follower.wait_for_events(after=head + 1, timeout=0.1)

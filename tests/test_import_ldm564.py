@@ -25,8 +25,9 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from events.catalogue import MilestoneCompleted, MilestoneDefined, RfcApproved, RfcOpened
-from ledger import commands
+from ledger import requests as rq
 from ledger.asof import parse_as_of
+from ledger.execute import record
 from ledger.importer import Target, normalised_code, plan_changes
 from ledger.ledger import Draft, Ledger
 from ledger.signing import Signer
@@ -546,9 +547,9 @@ def test_importing_needs_the_admin_role(
     milestone: Run, ledger: Ledger, admin_key: Signer, tmp_path: Path
 ) -> None:
     bob = make_key(tmp_path, "bob")
-    commands.add_key(ledger=ledger, signer=admin_key, actor_name="bob", public_raw=bob.public_raw)
+    record(rq.AddKey(actor="bob", public_key=bob.public_raw), ledger=ledger, signer=admin_key)
     for role in ("editor", "approver"):
-        commands.grant_role(ledger=ledger, signer=admin_key, actor_name="bob", role=role)
+        record(rq.GrantRole(actor="bob", role=role), ledger=ledger, signer=admin_key)
     before = event_count(ledger)
 
     result = milestone(
@@ -675,10 +676,10 @@ def test_renaming_back_to_an_earlier_code_leaves_only_the_other_as_alias(
     open_ledger: Ledger, admin_key: Signer
 ) -> None:
     common = {"ledger": open_ledger, "signer": admin_key}
-    commands.define_milestone(code="LDM-503-8b", title="CCOB", due="2018-09-06", level=2, **common)
-    commands.rename_milestone(code="LDM-503-8b", new_code="LDM-503-08b", **common)
+    record(rq.DefineMilestone(code="LDM-503-8b", title="CCOB", due="2018-09-06", level=2), **common)
+    record(rq.RenameMilestone(code="LDM-503-8b", new_code="LDM-503-08b"), **common)
 
-    commands.rename_milestone(code="LDM-503-08b", new_code="LDM-503-8b", **common)
+    record(rq.RenameMilestone(code="LDM-503-08b", new_code="LDM-503-8b"), **common)
 
     state = open_ledger.state()
     assert state.milestones["LDM-503-8b"].aliases == ["LDM-503-08b"]

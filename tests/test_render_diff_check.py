@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger import commands
+from ledger import requests as rq
 from ledger.asof import parse_as_of
 from ledger.check import check
 from ledger.diff import diff
+from ledger.execute import record
 from ledger.ledger import Ledger, View
 from ledger.queries import plan
 from ledger.render import to_latex, to_markdown
@@ -15,8 +16,8 @@ from ledger.signing import Signer
 
 
 def _do(ledger: Ledger, key: Signer, command: Any, **values: Any) -> int:
-    """Run a command; return the seq of its last event (a point to view the plan at)."""
-    return command(ledger=ledger, signer=key, **values)[-1].seq
+    """Record a change; return the seq of its last event (a point to view the plan at)."""
+    return record(command(**values), ledger=ledger, signer=key)[-1].seq
 
 
 def _at(ledger: Ledger, seq: int) -> View:
@@ -24,14 +25,14 @@ def _at(ledger: Ledger, seq: int) -> View:
 
 
 def _release(ledger: Ledger, key: Signer, code: str, due: str, title: str = "Release") -> int:
-    return _do(ledger, key, commands.define_milestone, code=code, title=title, due=due, level=2)
+    return _do(ledger, key, rq.DefineMilestone, code=code, title=title, due=due, level=2)
 
 
 def _level3(ledger: Ledger, key: Signer, code: str, due: str, *releases: str) -> int:
     return _do(
         ledger,
         key,
-        commands.define_milestone,
+        rq.DefineMilestone,
         code=code,
         title=f"Work {code}",
         due=due,
@@ -70,7 +71,7 @@ def test_releases_follow_due_date_then_label_and_show_their_completion(
     _release(open_ledger, admin_key, "LDM-503-EFDa", "2021-09-30", "EFD")
     _release(open_ledger, admin_key, "LDM-503-14a", "2021-09-30", "DP0")
     _release(open_ledger, admin_key, "LDM-503-02", "2017-12-01", "HSC reprocessing")
-    _do(open_ledger, admin_key, commands.complete_milestone, code="LDM-503-02", on="2017-12-01")
+    _do(open_ledger, admin_key, rq.CompleteMilestone, code="LDM-503-02", on="2017-12-01")
 
     markdown = to_markdown(plan(open_ledger.view()))
 
@@ -122,12 +123,12 @@ def test_a_diff_lists_each_kind_of_change_with_counts(
     _level3(book, key, "DM-AP-9", "2018-07-20", "LDM-503-09")
     _level3(book, key, "DM-DAX-3", "2017-11-30", "LDM-503-09")
     before = _level3(book, key, "DM-SQRE-2", "2018-11-30", "LDM-503-09")
-    _do(book, key, commands.rename_milestone, code="LDM-503-8b", new_code="LDM-503-08b")
-    _do(book, key, commands.retitle_milestone, code="DM-SQRE-2", title="Notebook service")
-    _do(book, key, commands.move_milestone, code="DM-AP-9", to="2018-11-29")
-    _do(book, key, commands.complete_milestone, code="DM-AP-9", on="2018-11-29")
-    _do(book, key, commands.withdraw_milestone, code="DM-DAX-3", reason="dropped")
-    _do(book, key, commands.link_milestone, code="DM-SQRE-2", release="LDM-503-08b")
+    _do(book, key, rq.RenameMilestone, code="LDM-503-8b", new_code="LDM-503-08b")
+    _do(book, key, rq.RetitleMilestone, code="DM-SQRE-2", title="Notebook service")
+    _do(book, key, rq.MoveMilestone, code="DM-AP-9", to="2018-11-29")
+    _do(book, key, rq.CompleteMilestone, code="DM-AP-9", on="2018-11-29")
+    _do(book, key, rq.WithdrawMilestone, code="DM-DAX-3", reason="dropped")
+    _do(book, key, rq.LinkMilestone, code="DM-SQRE-2", release="LDM-503-08b")
     after = _level3(book, key, "DM-AP-18", "2020-05-29", "LDM-503-09")
 
     result = diff(_at(book, before), _at(book, after))
@@ -167,7 +168,7 @@ def test_renaming_a_release_does_not_relink_the_milestones_under_it(
     after = _do(
         open_ledger,
         admin_key,
-        commands.rename_milestone,
+        rq.RenameMilestone,
         code="LDM-503-8b",
         new_code="LDM-503-08b",
     )
@@ -181,13 +182,9 @@ def test_a_completion_date_that_changed_is_reported_not_dropped(
     open_ledger: Ledger, admin_key: Signer
 ) -> None:
     _release(open_ledger, admin_key, "LDM-503-02", "2017-12-01")
-    before = _do(
-        open_ledger, admin_key, commands.complete_milestone, code="LDM-503-02", on="2017-12-01"
-    )
-    _do(open_ledger, admin_key, commands.reopen_milestone, code="LDM-503-02", reason="redo")
-    after = _do(
-        open_ledger, admin_key, commands.complete_milestone, code="LDM-503-02", on="2017-12-05"
-    )
+    before = _do(open_ledger, admin_key, rq.CompleteMilestone, code="LDM-503-02", on="2017-12-01")
+    _do(open_ledger, admin_key, rq.ReopenMilestone, code="LDM-503-02", reason="redo")
+    after = _do(open_ledger, admin_key, rq.CompleteMilestone, code="LDM-503-02", on="2017-12-05")
 
     result = diff(_at(open_ledger, before), _at(open_ledger, after))
 
@@ -205,8 +202,8 @@ def test_check_reports_a_release_done_early_a_milestone_due_after_it_and_a_late_
     _release(book, key, "LDM-503-15a", "2022-02-28")
     _level3(book, key, "DM-AP-12", "2022-08-01", "LDM-503-15a")
     _level3(book, key, "DM-AP-18", "2020-05-29", "LDM-503-15a")
-    _do(book, key, commands.complete_milestone, code="DM-AP-18", on="2020-05-31")
-    _do(book, key, commands.complete_milestone, code="LDM-503-15a", on="2022-02-28")
+    _do(book, key, rq.CompleteMilestone, code="DM-AP-18", on="2020-05-31")
+    _do(book, key, rq.CompleteMilestone, code="LDM-503-15a", on="2022-02-28")
 
     found = check(book.view())
 
@@ -221,6 +218,6 @@ def test_check_reports_a_release_done_early_a_milestone_due_after_it_and_a_late_
 def test_a_plan_without_oddities_checks_clean(open_ledger: Ledger, admin_key: Signer) -> None:
     _release(open_ledger, admin_key, "LDM-503-03", "2017-12-01")
     _level3(open_ledger, admin_key, "DM-AP-4", "2017-11-01", "LDM-503-03")
-    _do(open_ledger, admin_key, commands.complete_milestone, code="DM-AP-4", on="2017-11-01")
+    _do(open_ledger, admin_key, rq.CompleteMilestone, code="DM-AP-4", on="2017-11-01")
 
     assert check(open_ledger.view()) == []

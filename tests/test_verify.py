@@ -4,8 +4,9 @@ import pytest
 import sqlalchemy as sa
 from conftest import make_key
 
-from ledger import commands as c
+from ledger import requests as rq
 from ledger.errors import ChainBroken
+from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.verify import verify_rows
 
@@ -30,15 +31,18 @@ def filled(open_ledger, admin_key, tmp_path):
     """A ledger with one of most kinds of event, a second key, and a delegate."""
     k = {"ledger": open_ledger, "signer": admin_key}
     bob = make_key(tmp_path, "bob")
-    c.add_key(actor_name="bob", public_raw=bob.public_raw, **k)
-    c.grant_role(actor_name="bob", role="editor", **k)
-    c.define_milestone(code="L2", title="Two", due="2020-06-30", level=2, **k)
-    c.define_milestone(code="DM-A-1", title="A", due="2020-05-01", releases=["L2"], **k)
-    c.open_rfc(rfc="RFC-1", title="slip", **k)
-    c.move_milestone(code="DM-A-1", to="2020-06-01", baseline=True, rfc="RFC-1", **k)
-    c.approve_rfc(rfc="RFC-1", version="1.0", **k)
-    c.complete_milestone(
-        ledger=open_ledger, signer=bob, code="DM-A-1", on="2020-05-30", idem="once"
+    record(rq.AddKey(actor="bob", public_key=bob.public_raw), **k)
+    record(rq.GrantRole(actor="bob", role="editor"), **k)
+    record(rq.DefineMilestone(code="L2", title="Two", due="2020-06-30", level=2), **k)
+    record(rq.DefineMilestone(code="DM-A-1", title="A", due="2020-05-01", releases=["L2"]), **k)
+    record(rq.OpenRfc(rfc="RFC-1", title="slip"), **k)
+    record(rq.MoveMilestone(code="DM-A-1", to="2020-06-01", baseline=True, rfc="RFC-1"), **k)
+    record(rq.ApproveRfc(rfc="RFC-1", version="1.0"), **k)
+    record(
+        rq.CompleteMilestone(code="DM-A-1", on="2020-05-30"),
+        ledger=open_ledger,
+        signer=bob,
+        idem="once",
     )
     return open_ledger
 
@@ -204,7 +208,7 @@ def test_an_event_signed_after_its_key_was_revoked_does_not_verify(filled, admin
     from ledger.signing import load_key_file
 
     bob = load_key_file(tmp_path / "keys" / "bob.pem")
-    c.revoke_key(ledger=filled, signer=admin_key, key_id=bob.key_id, reason="left")
+    record(rq.RevokeKey(key_id=bob.key_id, reason="left"), ledger=filled, signer=admin_key)
 
     seq = _forge(filled, bob, actor="bob")
 
@@ -238,7 +242,7 @@ def test_appends_refuse_after_a_broken_chain(filled, admin_key, db_url):
     reopened = Ledger.open(db_url)
 
     with pytest.raises(ChainBroken, match="does not verify at event 4"):
-        c.open_rfc(ledger=reopened, signer=admin_key, rfc="RFC-9", title="x")
+        record(rq.OpenRfc(rfc="RFC-9", title="x"), ledger=reopened, signer=admin_key)
     assert reopened.store.last_seq() == len(filled.log)
     reopened.close()
 
@@ -250,5 +254,5 @@ def test_appends_refuse_after_a_head_with_a_bad_signature(filled, admin_key, db_
     reopened = Ledger.open(db_url)
 
     with pytest.raises(ChainBroken, match=f"at event {seq}"):
-        c.open_rfc(ledger=reopened, signer=admin_key, rfc="RFC-9", title="x")
+        record(rq.OpenRfc(rfc="RFC-9", title="x"), ledger=reopened, signer=admin_key)
     reopened.close()

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from events.catalogue import RfcOpened
-from ledger import commands
+from ledger import requests as rq
 from ledger.errors import Conflict, LedgerError
+from ledger.execute import record
 from ledger.ledger import Draft, Ledger
 from ledger.signing import load_key_file
 from ledger.state import PlanState, Recorded
@@ -79,11 +80,11 @@ def append_many(
         index = 0
         while len(report.acknowledged) < count:
             if (len(report.acknowledged) + 1) % APPROVE_EVERY == 0:
-                command = partial(commands.approve_rfc, rfc=rfc_id(worker, index - 1))
+                request: rq.Change = rq.ApproveRfc(rfc=rfc_id(worker, index - 1))
             else:
-                command = partial(commands.open_rfc, rfc=rfc_id(worker, index), title="w")
+                request = rq.OpenRfc(rfc=rfc_id(worker, index), title="w")
                 index += 1
-            recorded = _retrying(report, partial(command, ledger=ledger, signer=signer))
+            recorded = _retrying(report, partial(record, request, ledger=ledger, signer=signer))
             report.acknowledged.extend((event.seq, event.id) for event in recorded)
     except Exception as error:  # reported to the parent, which fails the test
         report.errors.append(f"{type(error).__name__}: {error}")
@@ -110,7 +111,7 @@ def complete_at_once(
     ready.put(key_path)
     go.wait()
     try:
-        recorded = commands.complete_milestone(ledger=ledger, signer=signer, code=code)
+        recorded = record(rq.CompleteMilestone(code=code), ledger=ledger, signer=signer)
         results.put(("recorded", recorded[0].actor, recorded[0].seq))
     except LedgerError as error:
         results.put((type(error).__name__, str(error), None))

@@ -161,5 +161,3 @@ def rename(state: PlanState, request: RenameMilestone, *, today: date) -> list[D
     if (taken := state.resolve(new_code)) is not None and taken != milestone.code:
         raise Refused(f"{new_code} is already used by {taken}; choose another code")
     return [Draft(MilestoneRenamed(code=milestone.code, new_code=new_code), milestone.code)]
-
-

@@ -1,0 +1,105 @@
+"""What every command at the terminal shares: settings, the one way to answer, errors.
+
+`answer` is the whole life of a command: hand a request to the ledger's
+`handle`, print the typed result (or the error, in one line), and exit with
+the result's status. The ledger and the renderers are imported when a command
+runs, not when the program starts, so `milestone --help` stays quick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from ledger.errors import LedgerError
+
+if TYPE_CHECKING:
+    from ledger.ledger import Ledger
+    from ledger.requests import Request
+    from ledger.signing import Signer
+
+DEFAULT_DB = "sqlite:///milestones.db"
+
+
+@dataclass
+class Settings:
+    """Where the ledger and the key are, as decided by options and environment."""
+
+    db_url: str
+    key_path: Path
+
+    def open_ledger(self) -> Ledger:
+        """Open the ledger (it says how to create one when there is none)."""
+        from ledger.ledger import Ledger
+
+        return Ledger.open(self.db_url)
+
+    def load_signer(self) -> Signer:
+        """Load the key that signs this user's commands."""
+        from ledger.signing import load_key_file
+
+        return load_key_file(self.key_path)
+
+
+def default_key_path() -> Path:
+    """The key file used when neither --key nor MILESTONE_KEY says otherwise."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("milestone-ledger")) / "key.pem"
+
+
+def db_url(value: str) -> str:
+    """A database URL from a --db value: a bare path is friendlier to type than a URL."""
+    return value if "://" in value else f"sqlite:///{value}"
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings the main callback built for this run."""
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def fail(error: LedgerError) -> typer.Exit:
+    """Print a library error for a person and return the exit to raise."""
+    typer.echo(f"error: {error}", err=True)
+    return typer.Exit(error.exit_code)
+
+
+def answer(
+    ctx: typer.Context,
+    request: Callable[[], Request],
+    *,
+    as_json: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Build the request, have the ledger handle it, print the result, exit with its status."""
+    from cli import render
+    from ledger.handle import Context, handle
+
+    settings = settings_of(ctx)
+    context = Context(settings.open_ledger, settings.load_signer, progress=progress)
+    try:
+        result = handle(request(), context=context)
+    except LedgerError as error:
+        raise fail(error) from None
+    if context.opened is not None:
+        _warn_if_broken(context.opened)
+    text = render.as_json(result.content) if as_json else render.text(result)
+    typer.echo(text, nl=not text.endswith("\n"))
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
+
+
+def _warn_if_broken(ledger: Ledger) -> None:
+    if ledger.broken is not None:
+        seq, reason = ledger.broken
+        typer.echo(
+            f"warning: the chain is broken at event #{seq} ({reason}); "
+            "run `milestone verify`. Writes are refused until it is repaired.",
+            err=True,
+        )

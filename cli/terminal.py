@@ -1,0 +1,265 @@
+"""Commands only a terminal has: creating a ledger and keys on disk, files in and out,
+the demo, and serving the Slack bot. `cli.app` registers them beside the grammar's.
+
+Those that ask the ledger something still build a request and go through
+`cli.session.answer`; the others work on files and processes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.session import answer, default_key_path, fail, settings_of
+from ledger.errors import LedgerError
+
+
+def init(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="the ledger's name, e.g. LDM-564")] = "release plan",
+    actor: Annotated[
+        str | None, typer.Option(help="your actor name (default: your login name)")
+    ] = None,
+    baseline_control: Annotated[
+        bool,
+        typer.Option(
+            "--baseline-control/--no-baseline-control",
+            help="whether define, retitle, link, withdraw and rename need an RFC",
+        ),
+    ] = True,
+) -> None:
+    """Create the ledger and your admin key (the key is reused if it exists)."""
+    import getpass
+
+    from ledger.ledger import Ledger
+    from ledger.signing import generate_key_file, load_key_file
+
+    settings = settings_of(ctx)
+    who = actor or getpass.getuser()
+    try:
+        if settings.key_path.exists():
+            signer = load_key_file(settings.key_path)
+            made = ""
+        else:
+            signer = generate_key_file(settings.key_path)
+            made = f"created key {signer.key_id} at {settings.key_path} (keep it private)\n"
+        ledger = Ledger.create(
+            settings.db_url, name=name, signer=signer, actor=who, baseline_control=baseline_control
+        )
+    except LedgerError as error:
+        raise fail(error) from None
+    typer.echo(
+        f"{made}created ledger {name!r} at {ledger.store.where}\n"
+        f"you are {who}: admin, editor and approver\n"
+        f"ledger id {ledger.ledger_id}\n"
+        "(write the ledger id down: `milestone verify --ledger-id ID` checks a copy against it)"
+    )
+
+
+def key_new(
+    name: Annotated[str, typer.Argument(help="a name for the key file, e.g. your login name")],
+    out: Annotated[Path | None, typer.Option(help="where to write the private key")] = None,
+) -> None:
+    """Create a new signing key on this machine; send its .pub file to an admin."""
+    from ledger.signing import generate_key_file
+
+    path = out or default_key_path().with_name(f"{name}.pem")
+    try:
+        signer = generate_key_file(path)
+    except LedgerError as error:
+        raise fail(error) from None
+    typer.echo(
+        f"created key {signer.key_id}\n  private: {path} (mode 0600; never share it)\n"
+        f"  public:  {path.with_suffix('.pub')}\n"
+        f"Ask an admin to run: milestone key add {name} {path.with_suffix('.pub').name}\n"
+        f"Then use it with --key {path} or MILESTONE_KEY={path}"
+    )
+
+
+def key_add(
+    ctx: typer.Context,
+    actor: Annotated[str, typer.Argument(help="the actor the key signs for")],
+    public_key_file: Annotated[Path, typer.Argument(help="the .pub file (PEM)")],
+    delegate_for: Annotated[
+        str | None,
+        typer.Option(help="also sign for actors starting with this prefix, e.g. slack:"),
+    ] = None,
+) -> None:
+    """Register a public key for an actor (admin)."""
+    from ledger.requests import AddKey
+    from ledger.signing import load_public_key_file
+
+    answer(
+        ctx,
+        lambda: AddKey(
+            actor=actor,
+            public_key=load_public_key_file(public_key_file),
+            delegate_for=delegate_for,
+        ),
+    )
+
+
+def key_list(
+    ctx: typer.Context,
+    json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
+) -> None:
+    """List the keys registered in the ledger."""
+    from ledger.requests import ListKeys
+
+    answer(ctx, ListKeys, as_json=json_)
+
+
+def export_command(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="the JSON Lines file to write")]
+) -> None:
+    """Write the signed log as JSON Lines, verifiable offline with `verify-file`."""
+    from ledger.transfer import export_log
+
+    try:
+        count = export_log(store=settings_of(ctx).open_ledger().store, path=file)
+    except LedgerError as error:
+        raise fail(error) from None
+    typer.echo(f"exported {count} events to {file}")
+
+
+def import_command(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="a file written by export")]
+) -> None:
+    """Load an exported log into a new, empty database, after verifying all of it."""
+    from ledger.store import Store
+    from ledger.transfer import import_log
+
+    settings = settings_of(ctx)
+    try:
+        store = Store.open(settings.db_url, create=True)
+        report = import_log(
+            store=store, path=file, progress=lambda n: typer.echo(f"  {n} events…", err=True)
+        )
+    except LedgerError as error:
+        raise fail(error) from None
+    typer.echo(f"imported {report.checked} events; ledger id {report.ledger_id}")
+
+
+def import_doc(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="a plain-text rendering of an LDM-564 revision")],
+    date: Annotated[
+        str | None,
+        typer.Option(help="effective date of the changes (default: its 'Latest Revision')"),
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
+) -> None:
+    """Import an LDM-564 revision: append the events that make the plan equal to it (admin).
+
+    Importing the same file again appends nothing.
+    """
+    from ledger.requests import ImportRevision
+
+    answer(
+        ctx,
+        lambda: ImportRevision(path=file, on=date),  # type: ignore[arg-type]
+        as_json=json_,
+        progress=lambda message: typer.echo(message, err=True),
+    )
+
+
+def verify_file(
+    file: Annotated[Path, typer.Argument(help="a file written by `milestone export`")],
+    ledger_id: Annotated[str | None, typer.Option(help="the genesis hash it must have")] = None,
+    expect_head: Annotated[str | None, typer.Option(help="a hash the chain must contain")] = None,
+    expect_length: Annotated[int | None, typer.Option(help="the fewest events")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
+) -> None:
+    """Verify an exported log offline, without a database."""
+    from cli import render
+    from ledger.transfer import read_export
+    from ledger.verify import verify_rows
+
+    try:
+        report = verify_rows(
+            read_export(file),
+            ledger_id=ledger_id,
+            expect_head=expect_head,
+            expect_length=expect_length,
+        )
+    except LedgerError as error:
+        raise fail(error) from None
+    typer.echo(render.as_json(report) if json_ else render.verify_text(report))
+    if not report.ok:
+        raise typer.Exit(8)
+
+
+def demo(
+    keep: Annotated[
+        Path | None, typer.Option(help="build the demo ledger in this folder and keep it")
+    ] = None,
+) -> None:
+    """Build a small sample plan in a temporary ledger and show what the tool does."""
+    import tempfile
+
+    from cli import render
+    from ledger import grammar
+    from ledger.demo import build_demo
+    from ledger.handle import Context, handle
+
+    steps = (
+        ("plan", ""),
+        ("history DM-AP-2", ""),
+        ("plan --as-of v1.0", "   (before RFC-101 moved DM-AP-2)"),
+        ("diff v1.0 now", ""),
+        ("verify", ""),
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        ledger, signer = build_demo(directory=folder)
+        context = Context(lambda: ledger, lambda: signer)
+        for words, note in steps:
+            result = handle(grammar.parse(words.split()), context=context)
+            typer.echo(f"$ milestone {words}{note}\n{render.text(result)}\n")
+        if keep:
+            typer.echo(
+                f"The demo ledger is kept at {ledger.store.url}; try `milestone --db "
+                f"{folder / 'demo.db'} --key {folder / 'demo-key.pem'} history DM-SQRE-1`."
+            )
+        else:
+            typer.echo("Start your own with `milestone init`.")
+        ledger.close()
+
+
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="HTTP port")] = 3000,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    socket: Annotated[
+        bool, typer.Option("--socket", help="connect by Socket Mode (SLACK_APP_TOKEN), not HTTP")
+    ] = False,
+    announce: Annotated[
+        bool,
+        typer.Option(
+            "--announce/--no-announce", help="post every change to MILESTONE_SLACK_CHANNEL"
+        ),
+    ] = True,
+    announce_only: Annotated[
+        bool, typer.Option("--announce-only", help="run only the announcer (no requests)")
+    ] = False,
+) -> None:
+    """Run the Slack bot: requests at http://HOST:PORT/slack/events, or Socket Mode.
+
+    Configured by SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP), SLACK_APP_TOKEN
+    (Socket Mode), MILESTONE_BOT_KEY, MILESTONE_SLACK_CHANNEL and
+    MILESTONE_SLACK_API_URL; see docs/slack.md.
+    """
+    # The bot is the other front end and the CLI never imports it: this process
+    # becomes `python -m bot`, which reads its settings and serves. The database URL
+    # goes in the environment, not on a command line anyone can list with `ps`.
+    argv = [sys.executable, "-m", "bot", "--host", host, "--port", str(port)]
+    argv += ["--socket"] if socket else []
+    argv += [] if announce else ["--no-announce"]
+    argv += ["--announce-only"] if announce_only else []
+    sys.stdout.flush()
+    os.execve(sys.executable, argv, {**os.environ, "MILESTONE_DB_URL": settings_of(ctx).db_url})

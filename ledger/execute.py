@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from ledger.decisions import governance, milestones
 from ledger.ledger import Draft, Ledger
@@ -93,11 +92,10 @@ def record(
     if type(request) not in DECISIONS:
         raise TypeError(f"no decision for {type(request).__name__}")
     today = ledger.clock().date()
-    rfc: Any = getattr(request, "rfc", None)
     return append(
         request.needs,
         lambda state: decide(request, state, today=today),
-        rfc=rfc,
+        rfc=request.under,
         ledger=ledger,
         signer=signer,
         actor=actor,

@@ -134,7 +134,7 @@ def test_a_button_value_the_bot_did_not_make_is_refused(served_sqlite, prompt):
 def test_the_prompt_carries_what_the_click_needs(served_sqlite, prompt):
     value = json.loads(prompt["milestone_rfc_approve"]["value"])
 
-    assert value["rfc"] == "RFC-7"
+    assert value["words"] == ["rfc", "approve", "RFC-7"]
     assert value["head"] == served_sqlite.count()
     assert prompt["milestone_rfc_approve"]["confirm"]["title"]["text"] == "Approve RFC-7?"
 

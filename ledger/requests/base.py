@@ -119,6 +119,11 @@ class Change(Request):
         """The role and change control this change needs."""
         raise NotImplementedError
 
+    @property
+    def under(self) -> str | None:
+        """The RFC this change is made under, if it names one."""
+        return None
+
     def preview(self) -> Read | None:
         """A question whose answer shows what this change would do, for front ends that
         ask a person to confirm before they record it (None: nothing to confirm)."""

@@ -67,6 +67,11 @@ class DefineMilestone(Change):
         """An editor; an RFC under baseline control."""
         return Needs("editor", "define milestones", "baseline control", f"defining {self.code}")
 
+    @property
+    def under(self) -> str | None:
+        """The RFC named by --rfc."""
+        return self.rfc
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MoveMilestone(Change):
@@ -89,6 +94,11 @@ class MoveMilestone(Change):
         """An editor; an RFC, always, for a baseline move."""
         doing = f"moving the baseline of {self.code.strip()}"
         return Needs("editor", "move milestones", "always" if self.baseline else "no", doing)
+
+    @property
+    def under(self) -> str | None:
+        """The RFC named by --rfc."""
+        return self.rfc
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -145,6 +155,11 @@ class RetitleMilestone(Change):
         doing = f"retitling {self.code.strip()}"
         return Needs("editor", "retitle milestones", "baseline control", doing)
 
+    @property
+    def under(self) -> str | None:
+        """The RFC named by --rfc."""
+        return self.rfc
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LinkMilestone(Change):
@@ -164,6 +179,11 @@ class LinkMilestone(Change):
         doing = f"linking {self.code.strip()}"
         return Needs("editor", "link milestones", "baseline control", doing)
 
+    @property
+    def under(self) -> str | None:
+        """The RFC named by --rfc."""
+        return self.rfc
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UnlinkMilestone(Change):
@@ -182,6 +202,11 @@ class UnlinkMilestone(Change):
         """An editor; an RFC under baseline control."""
         doing = f"unlinking {self.code.strip()}"
         return Needs("editor", "unlink milestones", "baseline control", doing)
+
+    @property
+    def under(self) -> str | None:
+        """The RFC named by --rfc."""
+        return self.rfc
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,6 +228,11 @@ class WithdrawMilestone(Change):
         doing = f"withdrawing {self.code.strip()}"
         return Needs("editor", "withdraw milestones", "baseline control", doing)
 
+    @property
+    def under(self) -> str | None:
+        """The RFC named by --rfc."""
+        return self.rfc
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenameMilestone(Change):
@@ -222,3 +252,8 @@ class RenameMilestone(Change):
         """An editor; an RFC under baseline control."""
         doing = f"renaming {self.code.strip()}"
         return Needs("editor", "rename milestones", "baseline control", doing)
+
+    @property
+    def under(self) -> str | None:
+        """The RFC named by --rfc."""
+        return self.rfc

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from cli import terminal
+from cli.quick import QuickCommand, QuickGroup
 from cli.session import DEFAULT_DB, Settings, answer, db_url, default_key_path
 from ledger import grammar
 from ledger.errors import NotInitialised
@@ -31,12 +32,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     # Plain Click help: rich's markup machinery would cost more start-up than all the rest.
     rich_markup_mode=None,
+    cls=QuickGroup,
 )
 rfc_app = typer.Typer(
-    help="Open, approve, reject and inspect RFCs.", no_args_is_help=True, rich_markup_mode=None
+    help="Open, approve, reject and inspect RFCs.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=QuickGroup,
 )
 key_app = typer.Typer(
-    help="Create, register and revoke signing keys.", no_args_is_help=True, rich_markup_mode=None
+    help="Create, register and revoke signing keys.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=QuickGroup,
 )
 app.add_typer(rfc_app, name="rfc")
 app.add_typer(key_app, name="key")
@@ -126,21 +134,25 @@ def _build(command: grammar.Command) -> Callable[..., None]:
 
 
 for _command in grammar.COMMANDS:
-    GROUPS[_command.path[:-1]].command(_command.path[-1], help=_command.help)(_build(_command))
+    _group = GROUPS[_command.path[:-1]]
+    _group.command(_command.path[-1], help=_command.help, cls=QuickCommand)(_build(_command))
 
 
 # --- commands only a terminal has ---------------------------------------------------------------
 
-app.command()(terminal.init)
-key_app.command("new")(terminal.key_new)
-key_app.command("add")(terminal.key_add)
-key_app.command("list")(terminal.key_list)
-app.command("export")(terminal.export_command)
-app.command("import")(terminal.import_command)
-app.command("import-doc")(terminal.import_doc)
-app.command("verify-file")(terminal.verify_file)
-app.command()(terminal.demo)
-app.command()(terminal.serve)
+for _group, _name, _function in (
+    (app, "init", terminal.init),
+    (key_app, "new", terminal.key_new),
+    (key_app, "add", terminal.key_add),
+    (key_app, "list", terminal.key_list),
+    (app, "export", terminal.export_command),
+    (app, "import", terminal.import_command),
+    (app, "import-doc", terminal.import_doc),
+    (app, "verify-file", terminal.verify_file),
+    (app, "demo", terminal.demo),
+    (app, "serve", terminal.serve),
+):
+    _group.command(_name, cls=QuickCommand)(_function)
 
 
 def main() -> None:

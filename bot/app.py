@@ -29,10 +29,10 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot import render
+from bot import blocks
 from bot.access import LedgerAccess
 from bot.announcer import Announcer
-from bot.render import Reply
+from bot.blocks import Reply
 from bot.settings import ConfigError, Settings
 from bot.slash import APPROVE_ACTION, CANCEL_ACTION, Click, Slash, SlashRequest
 from ledger.errors import LedgerError
@@ -167,7 +167,7 @@ def _listen(bot: Bot, slash: Slash) -> None:
         try:
             request = SlashRequest.from_body(body)
         except LedgerError as error:
-            ack(**render.error(str(error)).ephemeral())
+            ack(**blocks.error(str(error)).ephemeral())
             return
         prepared = slash.prepare(request)
         if isinstance(prepared, Reply):
@@ -178,7 +178,7 @@ def _listen(bot: Bot, slash: Slash) -> None:
         try:
             answer = future.result(timeout=max(0.0, budget - (time.monotonic() - received)))
         except FutureTimeout:
-            ack(**render.busy(prepared.name).ephemeral())
+            ack(**blocks.busy(prepared.name).ephemeral())
             future.add_done_callback(_later(respond))
             return
         ack(**answer.ephemeral())
@@ -190,13 +190,13 @@ def _listen(bot: Bot, slash: Slash) -> None:
         try:
             answer = slash.approve(Click.from_body(body))
         except LedgerError as error:
-            answer = render.error(str(error))
+            answer = blocks.error(str(error))
         respond(**answer.ephemeral(replace_original=True))
 
     def cancel(body: dict[str, Any], respond: Respond) -> None:
         actions = body.get("actions") or [{}]
         rfc = str(actions[0].get("value") or "the RFC")
-        text = f"Not approved: nothing was recorded for {render.code(rfc)}."
+        text = f"Not approved: nothing was recorded for {blocks.code(rfc)}."
         respond(**Reply(text).ephemeral(replace_original=True))
 
     app.action(APPROVE_ACTION)(ack=acknowledge, lazy=[approve])

@@ -1,19 +1,17 @@
-"""How results read in Slack: mrkdwn-escaped text in Block Kit messages.
+"""How results read in Slack: each result type as a Block Kit reply.
 
-Every string that comes from the ledger (titles, reasons, actors, summaries,
-error messages quoting user input) goes through `escape`, so a title such as
-`<!channel>` shows as text and pings nobody.
+`answer` renders a result by its type (`functools.singledispatch`); the
+command that asked is never consulted. The message pieces and their
+escaping are `bot.blocks`'.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from functools import singledispatch
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ledger import grammar
+from bot.blocks import MAX_BLOCKS, Block, Reply, code, context, escape, reply, section, who
 from ledger import results as rs
 from ledger.describe import describe
 from ledger.state import Recorded
@@ -24,16 +22,7 @@ if TYPE_CHECKING:
     from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
     from ledger.verify import Report
 
-Block = dict[str, Any]
-
-#: Slack's limits are 50 blocks a message and 3000 characters a section; stay inside them,
-#: and keep a reply short enough to read (the terminal has the whole of anything).
-MAX_BLOCKS = 45
-SECTION_CHARS = 2900
-MESSAGE_CHARS = 12000
 _LATEST = 60  # events of a long history shown in Slack
-
-_SLACK_ACTOR = re.compile(r"^slack:[A-Z0-9]+/([UW][A-Z0-9]+)$")
 _STATUS = {
     "done": ":white_check_mark:",
     "late": ":red_circle:",
@@ -41,116 +30,6 @@ _STATUS = {
     "on track": ":large_green_circle:",
     "withdrawn": ":white_circle:",
 }
-
-
-def escape(text: object) -> str:
-    """Text made inert for Slack mrkdwn: `&`, `<` and `>` as entities."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def who(actor: str | None) -> str:
-    """An actor for people: a Slack user as a mention, anyone else as escaped text."""
-    if actor is None:
-        return "-"
-    match = _SLACK_ACTOR.match(actor)
-    return f"<@{match.group(1)}>" if match else escape(actor)
-
-
-def code(text: str) -> str:
-    """A milestone code or RFC id, set in monospace."""
-    return "`" + escape(text).replace("`", "'") + "`"
-
-
-def slackify(message: str) -> str:
-    """A library message for Slack: escaped, with its command hints as slash commands."""
-    return escape(message).replace("`milestone ", "`/milestone ")
-
-
-# --- messages -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A message for Slack: blocks, and the text shown in notifications and old clients."""
-
-    text: str
-    blocks: tuple[Block, ...] = field(default=())
-
-    def message(self, **extra: Any) -> dict[str, Any]:
-        """The payload for ack(), respond() or chat.postMessage."""
-        payload: dict[str, Any] = {"text": self.text[:3000], **extra}
-        if self.blocks:
-            payload["blocks"] = list(self.blocks)
-        return payload
-
-    def with_note(self, text: str) -> Reply:
-        """The same reply with a small line of mrkdwn added at the end."""
-        return Reply(self.text, (*self.blocks, context(text)))
-
-    def ephemeral(self, **extra: Any) -> dict[str, Any]:
-        """The payload of an answer only the asking user sees."""
-        return self.message(response_type="ephemeral", **extra)
-
-
-def section(text: str) -> Block:
-    """A section block of mrkdwn text."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def context(text: str) -> Block:
-    """A small grey line of mrkdwn text."""
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def reply(title: str, lines: Sequence[str] = (), *, note: str | None = None) -> Reply:
-    """A title, then lines gathered into sections (cut short past Slack's limits)."""
-    blocks = [section(title)]
-    chunk: list[str] = []
-    size = 0
-    used = len(title)
-    shown = 0
-    for line in lines:
-        if used + len(line) > MESSAGE_CHARS or len(blocks) >= MAX_BLOCKS:
-            break
-        if chunk and size + len(line) + 1 > SECTION_CHARS:
-            blocks.append(section("\n".join(chunk)))
-            chunk, size = [], 0
-        chunk.append(line[:SECTION_CHARS])
-        size += len(line) + 1
-        used += len(line) + 1
-        shown += 1
-    if chunk:
-        blocks.append(section("\n".join(chunk)))
-    if shown < len(lines):
-        blocks.append(
-            context(f"…and {len(lines) - shown} more not shown here; a terminal shows all of it.")
-        )
-    if note:
-        blocks.append(context(note))
-    return Reply(title, tuple(blocks))
-
-
-def error(message: str) -> Reply:
-    """What was wrong and what would be right."""
-    text = f":warning: {slackify(message)}"
-    return Reply(text, (section(text),))
-
-
-def broken(seq: int, reason: str) -> str:
-    """The note on every read while the stored chain does not verify."""
-    return (
-        f":warning: The ledger does not verify at event #{seq} ({escape(reason)}); changes are "
-        "refused until it is repaired. `/milestone verify` shows the report."
-    )
-
-
-def busy(what: str) -> Reply:
-    """The acknowledgement when the ledger is too slow to answer within Slack's 3 seconds."""
-    text = (
-        f":hourglass_flowing_sand: The ledger database is slow to answer right now (busy or "
-        f"locked). Still working on `{escape(what)}`; the answer will follow here."
-    )
-    return Reply(text, (section(text),))
 
 
 # --- milestones ---------------------------------------------------------------------------------
@@ -368,100 +247,6 @@ def announcement(events: Sequence[Recorded], rfc_states: dict[str, str]) -> Repl
     return Reply(
         f"{len(lines)} changes to the plan", tuple(section(line) for line in lines[:MAX_BLOCKS])
     )
-
-
-# --- approval -----------------------------------------------------------------------------------
-
-
-def approval_prompt(
-    rfc: RfcSummary,
-    version: str | None,
-    value: str,
-    approve_action: str,
-    cancel_action: str,
-    note: str = "",
-) -> Reply:
-    """Ask before approving: what takes effect, and a button behind a confirm dialog."""
-    pending = [e for e in rfc.changes if e.rfc_state == "proposed"]
-    label = f" as version {escape(version)}" if version else ""
-    title = (
-        f"Approve {code(rfc.id)} *{escape(rfc.title)}*{label}? The approval is signed as you, "
-        f"and the {len(pending)} change(s) proposed under it take effect at once."
-    )
-    blocks: list[Block] = []
-    if note:
-        blocks.append(context(f":information_source: {slackify(note)}"))
-    blocks.append(section(title))
-    if pending:
-        lines = [entry_line(e) for e in pending[:20]]
-        if len(pending) > 20:
-            lines.append(f"…and {len(pending) - 20} more (`/milestone rfc show {rfc.id}`)")
-        blocks.append(section("\n".join(lines)))
-    blocks.append(
-        {
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": approve_action,
-                    "text": {"type": "plain_text", "text": f"Approve {rfc.id}"},
-                    "style": "primary",
-                    "value": value,
-                    "confirm": {
-                        "title": {"type": "plain_text", "text": f"Approve {rfc.id}?"},
-                        "text": {
-                            "type": "mrkdwn",
-                            "text": f"{len(pending)} proposed change(s) take effect now. "
-                            "The approval is recorded for good.",
-                        },
-                        "confirm": {"type": "plain_text", "text": "Approve"},
-                        "deny": {"type": "plain_text", "text": "Not yet"},
-                        "style": "primary",
-                    },
-                },
-                {
-                    "type": "button",
-                    "action_id": cancel_action,
-                    "text": {"type": "plain_text", "text": "Cancel"},
-                    "value": rfc.id,
-                },
-            ],
-        }
-    )
-    return Reply(title, tuple(blocks))
-
-
-# --- help ---------------------------------------------------------------------------------------
-
-
-def help_all(commands: Iterable[grammar.Command]) -> Reply:
-    """Every command with its usage."""
-    reads: list[str] = []
-    writes: list[str] = []
-    for command in commands:
-        line = f"`/milestone {escape(command.usage())}` {escape(command.help)}"
-        (writes if command.writes else reads).append(line)
-    lines = ["*Read* (only you see the answer)", *reads, "*Change* (signed as you, announced)"]
-    lines += writes
-    return reply(
-        "*`/milestone` — the release plan ledger*",
-        lines,
-        note="Dates are YYYY-MM-DD; `on DATE` works for `--on DATE`. Put text with spaces in "
-        'quotes: `/milestone retitle DM-AP-18 "Alert packets"`. `/milestone help COMMAND` '
-        "explains one command.",
-    )
-
-
-def help_one(command: grammar.Command) -> Reply:
-    """One command: usage, parameters, examples."""
-    lines = []
-    for param in command.params:
-        if param.spec.cli_only:
-            continue
-        name = param.metavar if param.kind == "arg" else param.option
-        lines.append(f"`{escape(name)}` {escape(param.help)}")
-    lines.extend(f"Example: `/milestone {escape(example)}`" for example in command.examples)
-    return reply(f"`/milestone {escape(command.usage())}`\n{escape(command.help)}", lines)
 
 
 # --- by result type -----------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from bot import render
+from bot import blocks, prompts, render
 from bot.access import LedgerAccess
-from bot.render import Reply
+from bot.blocks import Reply
 from bot.words import actor_of, split
 from ledger import grammar
 from ledger.errors import Conflict, InvalidInput, LedgerError
@@ -122,8 +122,8 @@ class Slash:
             words = split(request.text, team_id=request.team_id)
             if not words or words[0] == "help":
                 if len(words) > 1:
-                    return render.help_one(grammar.find(words[1:])[0])
-                return render.help_all(grammar.COMMANDS)
+                    return prompts.help_one(grammar.find(words[1:])[0])
+                return prompts.help_all(grammar.COMMANDS)
             parsed = grammar.parse(words)
             named = getattr(parsed, "actor", None)
             if isinstance(named, str) and named.startswith("@"):
@@ -134,10 +134,10 @@ class Slash:
                     "and links' for /milestone in the Slack app (docs/slack.md)"
                 )
         except LedgerError as error:
-            return render.error(str(error))
+            return blocks.error(str(error))
         except Exception:
             log.exception("could not parse a /milestone request")
-            return render.error("the bot could not read that command (it is logged); try `help`")
+            return blocks.error("the bot could not read that command (it is logged); try `help`")
         name = grammar.name_of(parsed)
         if isinstance(parsed, Change):
             preview = parsed.preview()
@@ -161,10 +161,10 @@ class Slash:
         try:
             return answer()
         except LedgerError as error:
-            return render.error(str(error))
+            return blocks.error(str(error))
         except Exception:
             log.exception("a /milestone request failed")
-            return render.error(
+            return blocks.error(
                 "something went wrong on the bot's side (it is logged). If you changed "
                 "something, `milestone history CODE` shows whether it was recorded"
             )
@@ -176,7 +176,7 @@ class Slash:
 
         result, broken = self.access.read(read)
         answer = render.answer(result)
-        return answer.with_note(render.broken(*broken)) if broken else answer
+        return answer.with_note(blocks.broken(*broken)) if broken else answer
 
     def _write(
         self, request: Change, actor: str, idem: str, expect_head: int | None = None
@@ -198,7 +198,7 @@ class Slash:
             raise TypeError(f"no confirmation prompt for {type(result).__name__}")
         # The button carries the words to record and the head the person saw.
         value = json.dumps({"words": list(words), "head": result.head, "prompt": nonce})
-        return render.approval_prompt(
+        return prompts.approval_prompt(
             result.rfc, result.version, value, APPROVE_ACTION, CANCEL_ACTION, note
         )
 

@@ -59,7 +59,8 @@ from ledger.describe import describe
 from ledger.errors import DocumentError, InvalidInput, Refused
 from ledger.fold import with_proposals
 from ledger.ldm564 import ChangeRecordEntry, Revision, parse_revision
-from ledger.ledger import Draft, Ledger, authorise
+from ledger.ledger import Draft, Ledger
+from ledger.rules import authorise
 from ledger.signing import Signer
 from ledger.state import Milestone, PlanState, Recorded
 
@@ -501,14 +502,6 @@ def _approvals(
     return result
 
 
-def _later_change(log: Iterable[Recorded], effective: str) -> Recorded | None:
-    """The latest plan change effective after `effective`, if any."""
-    later = [
-        e for e in log if e.effective > effective and e.type.startswith(("milestone.", "rfc."))
-    ]
-    return max(later, key=lambda e: e.order) if later else None
-
-
 # --- the import ---------------------------------------------------------------------------------
 
 
@@ -561,7 +554,7 @@ def import_revision(
         outcome.decided = True
         who = authorise(head, signer=signer, actor=actor)
         require_role(head, who, "admin", "import document revisions")
-        later = _later_change(ledger.log, effective)
+        later = ledger.last_change_after(effective)
         if later is not None:
             raise Refused(
                 f"{source}: the ledger already holds plan changes effective after {day} "

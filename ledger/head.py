@@ -15,13 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from ledger import projection
 from ledger.fold import apply
 from ledger.records import decode_row
 from ledger.state import PlanState, Recorded
-from ledger.store import derived, rows
+from ledger.store import Connection, derived, rows
 
 SNAPSHOT_EVERY = 1024
 _BATCH = 10_000
@@ -34,6 +32,7 @@ class Head:
     state: PlanState = field(default_factory=PlanState)
     position: int = 0  # the seq of the last event folded in
     genesis: str = ""  # the genesis event's hash, hex
+    hash: str = ""  # the hash of the event at `position`, hex
     top: tuple[str, int] = ("", 0)  # the greatest (effective, seq) folded in
     since_snapshot: int = 0  # events folded since the last effective-axis snapshot
     in_order: bool = True  # no event ever landed before the top: both orders agree
@@ -43,6 +42,7 @@ class Head:
         return {
             "position": self.position,
             "genesis": self.genesis,
+            "hash": self.hash,
             "top": list(self.top),
             "since_snapshot": self.since_snapshot,
             "in_order": self.in_order,
@@ -57,6 +57,7 @@ def load(conn: Connection) -> Head:
         state=state,
         position=int(meta.get("position", 0)),
         genesis=str(meta.get("genesis", "")),
+        hash=str(meta.get("hash", "")),
         top=(str(top[0]), int(top[1])),
         since_snapshot=int(meta.get("since_snapshot", 0)),
         in_order=bool(meta.get("in_order", True)),
@@ -79,6 +80,7 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
         return
     if not head.genesis:
         head.genesis = events[0].hash.hex()
+    head.hash = events[-1].hash.hex()
     earliest = min(event.order for event in events)
     if earliest < head.top:
         head.in_order = False

@@ -17,10 +17,10 @@ from events.catalogue import LedgerCreated, RoleGranted
 from ledger import head as heads
 from ledger import views
 from ledger.append import Draft, seal
-from ledger.head import SNAPSHOT_EVERY
 from ledger.asof import NOW, AsOf
 from ledger.errors import ChainBroken, Conflict, InvalidInput, NotFound, NotInitialised
 from ledger.fold import fold
+from ledger.head import SNAPSHOT_EVERY
 from ledger.records import decode_row, event_doc
 from ledger.rules import authorise
 from ledger.signing import Signer, signature_ok
@@ -131,8 +131,13 @@ class Ledger:
 
     @property
     def head(self) -> Recorded | None:
-        """The last event folded into the plan at the head."""
-        return self._head.state.last if self._head.position else None
+        """The last event of the log."""
+        if not self._head.position:
+            return None
+        last = self._head.state.last
+        if last is not None and last.seq == self._head.position:
+            return last
+        return self.events(self.store.rows([self._head.position]))[0]
 
     def refresh(self) -> None:
         """Catch up with events appended since the last look (by anyone)."""
@@ -355,7 +360,7 @@ class Ledger:
             good = (
                 key is not None
                 and stored_head.body_hash_ok
-                and stored_head.hash == self._head.state.last.hash  # type: ignore[union-attr]
+                and stored_head.hash.hex() == self._head.hash
                 and signature_ok(bytes.fromhex(key.public_key), stored_head.hash, stored_head.sig)
             )
             if not good:

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy.engine import Connection
-
 from ledger import projection
 from ledger.errors import ChainBroken
 from ledger.fold import apply
 from ledger.records import decode_row
 from ledger.signing import signature_ok
 from ledger.state import KeyInfo, PlanState, Recorded
-from ledger.store import StoredEvent, derived, rows
+from ledger.store import Connection, StoredEvent, derived, rows
 
-#: Greater than any seq: `(instant, LAST)` orders after every event at that instant.
-LAST = 2**62
+#: Greater than any seq (the largest a 32-bit seq column holds): `(instant, LAST)`
+#: orders after every event at that instant.
+LAST = 2**31 - 1
 
 
 def trusted(row: StoredEvent, keys: Mapping[str, KeyInfo]) -> Recorded:

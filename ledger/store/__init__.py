@@ -6,6 +6,8 @@ metadata, and derived tables (the plan at the head, snapshots, follower
 cursors). A store per dialect: `SqliteStore` (the default) and `PostgresStore`.
 """
 
+from sqlalchemy.engine import Connection
+
 from ledger.store.base import Store, WriteTransaction
 from ledger.store.postgres import PostgresStore, ledger_tag
 from ledger.store.rows import StoredEvent
@@ -14,6 +16,7 @@ from ledger.store.sqlite import SqliteStore
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Connection",
     "PostgresStore",
     "SqliteStore",
     "Store",

@@ -7,8 +7,10 @@ Only the store talks SQL.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -20,6 +22,9 @@ from ledger.store.tables import CURSORS, EVENTS
 
 #: How long an append waits for another writer before giving up (both stores).
 LOCK_WAIT_SECONDS = 30.0
+
+#: How often a follower that cannot be woken looks for new events.
+POLL_SECONDS = 0.2
 
 
 class Store:
@@ -100,8 +105,17 @@ class Store:
         """Work done just before a write transaction commits (e.g. notify followers)."""
 
     def wait_for_events(self, *, after: int, timeout: float) -> bool:
-        """Wait up to `timeout` seconds for an event with seq > `after`; True if one exists."""
-        raise NotImplementedError
+        """Wait up to `timeout` seconds for an event with seq > `after`; True if one exists.
+
+        This polls; a dialect that can be woken (PostgreSQL) does better.
+        """
+        deadline = time.monotonic() + timeout
+        while self.last_seq() <= after:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(POLL_SECONDS, remaining))
+        return True
 
     # --- reads ----------------------------------------------------------------------------
 
@@ -305,4 +319,3 @@ def first_line(error: Exception) -> str:
     """The first line of a database error, without SQLAlchemy's decoration."""
     orig = getattr(error, "orig", None) or error
     return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-

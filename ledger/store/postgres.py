@@ -13,7 +13,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ledger.errors import NotInitialised
-from ledger.store.base import LOCK_WAIT_SECONDS, Store, first_line
+from ledger.store import base
+from ledger.store.base import Store, first_line
 
 if TYPE_CHECKING:
     import psycopg
@@ -97,7 +98,7 @@ class PostgresStore(Store):
             self.identify()
         # One round trip; both values are ours (an int, a constant).
         conn.exec_driver_sql(
-            f"SET LOCAL lock_timeout = '{int(LOCK_WAIT_SECONDS * 1000)}ms'; "
+            f"SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'; "
             f"SELECT pg_advisory_xact_lock({int(self.lock_key or 0)})"
         )
 
@@ -144,15 +145,7 @@ class PostgresStore(Store):
                 # The connection broke (server restart, network): forget it and
                 # poll through the pool for what is left; the next call listens again.
                 self._drop_listener()
-        return self._poll(after=after, timeout=max(0.0, deadline - time.monotonic()))
-
-    def _poll(self, *, after: int, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while self.last_seq() <= after:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
-        return True
+        return super().wait_for_events(after=after, timeout=max(0.0, deadline - time.monotonic()))
 
     def _listening(self) -> psycopg.Connection[Any]:
         """The connection that LISTENs on this ledger's channel (opened on first use)."""

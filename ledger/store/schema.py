@@ -74,7 +74,9 @@ def ledger_version(conn: Connection, *, where: str) -> int | None:
     try:
         version = recorded_version(conn)
     except (NotInitialised, UnsupportedSchema) as error:
-        raise type(error)(str(error).replace("the database", f"the database at {where}", 1))
+        raise type(error)(
+            str(error).replace("the database", f"the database at {where}", 1)
+        ) from None
     if version > SCHEMA_VERSION:
         raise UnsupportedSchema(
             f"the ledger at {where} has schema version {version}, made by a newer "

@@ -1,20 +1,16 @@
-"""SQLite: the embedded default. WAL, synchronous=FULL, BEGIN IMMEDIATE, polling followers."""
+"""SQLite: the embedded default. WAL, synchronous=FULL, BEGIN IMMEDIATE; followers poll."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 
-from ledger.errors import LedgerError
-from ledger.store.base import LOCK_WAIT_SECONDS, Store, first_line
-
-#: How often `wait_for_events` looks for new events.
-POLL_SECONDS = 0.2
+from ledger.store import base
+from ledger.store.base import Store
 
 
 def sqlite_path(url: sa.URL) -> Path | None:
@@ -27,7 +23,7 @@ def sqlite_path(url: sa.URL) -> Path | None:
 
 def make_engine(url: sa.URL) -> Engine:
     """An engine whose connections use WAL and synchronous=FULL and begin on request."""
-    engine = sa.create_engine(url, connect_args={"timeout": LOCK_WAIT_SECONDS})
+    engine = sa.create_engine(url, connect_args={"timeout": base.LOCK_WAIT_SECONDS})
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -39,7 +35,7 @@ def make_engine(url: sa.URL) -> Engine:
         # FULL: a commit returns only once the WAL is on disk, so an
         # acknowledged event survives a power cut, not just a crash.
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={int(LOCK_WAIT_SECONDS * 1000)}")
+        cursor.execute(f"PRAGMA busy_timeout={int(base.LOCK_WAIT_SECONDS * 1000)}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -60,19 +56,3 @@ class SqliteStore(Store):
 
     def _is_lock_wait(self, error: OperationalError) -> bool:
         return "database is locked" in str(error.orig)
-
-    def wait_for_events(self, *, after: int, timeout: float) -> bool:
-        """Poll for an event with seq > `after` for up to `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if self.last_seq() > after:
-                    return True
-            except DBAPIError as error:
-                raise LedgerError(
-                    f"cannot read the database at {self.where}: {first_line(error)}"
-                ) from None
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
-            time.sleep(min(POLL_SECONDS, remaining))

@@ -29,6 +29,7 @@ _POSTGRES = (
 
 
 def upgrade() -> None:
+    """Apply this revision."""
     op.create_table(
         "events",
         sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),

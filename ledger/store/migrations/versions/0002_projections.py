@@ -19,28 +19,31 @@ down_revision = "0001"
 _GENESIS = "0" * 64
 _REFUSAL = "events are append-only: an insert must extend the chain (next seq, prev = head hash)"
 
+# Each row must follow a stored row whose hash is its `prev` (or be the genesis): with
+# seq the primary key, only the next seq can, so gaps and forks cannot be written.
 _SQLITE = (
     "CREATE TRIGGER IF NOT EXISTS events_insert_extends_chain BEFORE INSERT ON events "
-    "WHEN NEW.seq IS NOT coalesce((SELECT max(seq) FROM events), 0) + 1 "
-    "OR json_extract(CAST(NEW.body AS TEXT), '$.prev') IS NOT coalesce("
-    "(SELECT lower(hex(hash)) FROM events WHERE seq = NEW.seq - 1), "
-    f"'{_GENESIS}') BEGIN SELECT RAISE(ABORT, '{_REFUSAL}'); END",
+    "WHEN json_extract(CAST(NEW.body AS TEXT), '$.prev') IS NOT "
+    f"(CASE WHEN NEW.seq = 1 THEN '{_GENESIS}' ELSE "
+    "(SELECT lower(hex(hash)) FROM events WHERE seq = NEW.seq - 1) END) "
+    f"BEGIN SELECT RAISE(ABORT, '{_REFUSAL}'); END",
 )
+# AFTER, not BEFORE: a multi-row INSERT's BEFORE trigger does not see the rows the same
+# statement inserted before, so a batch would be refused; AFTER sees them all.
 _POSTGRES = (
-    "CREATE OR REPLACE FUNCTION events_extend_chain() RETURNS trigger AS $$ "
-    "DECLARE head_seq bigint; head_hash bytea; BEGIN "
-    "SELECT seq, hash INTO head_seq, head_hash FROM events ORDER BY seq DESC LIMIT 1; "
-    "IF NEW.seq IS DISTINCT FROM coalesce(head_seq, 0) + 1 OR "
-    "(convert_from(NEW.body, 'UTF8')::jsonb ->> 'prev') IS DISTINCT FROM "
-    f"coalesce(encode(head_hash, 'hex'), '{_GENESIS}') THEN "
-    f"RAISE EXCEPTION '{_REFUSAL}'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+    "CREATE OR REPLACE FUNCTION events_extend_chain() RETURNS trigger AS $$ BEGIN "
+    "IF (convert_from(NEW.body, 'UTF8')::jsonb ->> 'prev') IS DISTINCT FROM "
+    f"(CASE WHEN NEW.seq = 1 THEN '{_GENESIS}' ELSE "
+    "(SELECT encode(hash, 'hex') FROM events WHERE seq = NEW.seq - 1) END) THEN "
+    f"RAISE EXCEPTION '{_REFUSAL}'; END IF; RETURN NULL; END $$ LANGUAGE plpgsql",
     "DROP TRIGGER IF EXISTS events_insert_extends_chain ON events",
-    "CREATE TRIGGER events_insert_extends_chain BEFORE INSERT ON events "
+    "CREATE TRIGGER events_insert_extends_chain AFTER INSERT ON events "
     "FOR EACH ROW EXECUTE FUNCTION events_extend_chain()",
 )
 
 
 def upgrade() -> None:
+    """Apply this revision."""
     op.create_index("events_order", "events", ["effective", "seq"])
     op.create_table(
         "plan_rows",

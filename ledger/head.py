@@ -82,7 +82,9 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
         head.genesis = events[0].hash.hex()
     head.hash = events[-1].hash.hex()
     earliest = min(event.order for event in events)
-    if earliest < head.top:
+    orders = [head.top, *(event.order for event in events)]
+    # Folding in seq order is only right when that is also the plan's order.
+    if any(later < earlier for earlier, later in zip(orders, orders[1:], strict=False)):
         head.in_order = False
         head.position = events[-1].seq
         _refold(conn, head, earliest)
@@ -155,17 +157,39 @@ def _refold(conn: Connection, head: Head, earliest: tuple[str, int]) -> None:
 
 
 def rebuild(conn: Connection) -> Head:
-    """Drop every derived row and fold the whole log again (`milestone rebuild`)."""
+    """Drop every derived row and fold the whole log again (`milestone rebuild`).
+
+    Two linear passes: the plan's order for the head and its snapshots, then
+    log order for the '#N' snapshots and where the log ends.
+    """
     derived.clear(conn)
     head = Head()
-    after = 0
-    while True:
-        batch = rows.in_seq(conn, after=after, upto=after + _BATCH)
-        if not batch:
-            break
-        events = [decode_row(row) for row in batch]
-        extend(conn, head, events)
-        after = batch[-1].seq
+    count, after = 0, None
+    while batch := rows.in_order(conn, after=after, limit=_BATCH):
+        for row in batch:
+            event = decode_row(row)
+            apply(head.state, event)
+            head.top, count = event.order, count + 1
+            head.since_snapshot += 1
+            if head.since_snapshot >= SNAPSHOT_EVERY or event.type == "rfc.approved":
+                _save(conn, "effective", event, count, projection.snapshot_doc(head.state))
+                head.since_snapshot = 0
+        after = batch[-1].effective, batch[-1].seq
+    logged, last = PlanState(), ("", 0)
+    seq = 0
+    while batch := rows.in_seq(conn, after=seq, upto=seq + _BATCH):
+        for row in batch:
+            event = decode_row(row)
+            apply(logged, event)
+            head.in_order = head.in_order and event.order >= last
+            last = event.order
+            if event.seq == 1:
+                head.genesis = event.hash.hex()
+            if event.seq % SNAPSHOT_EVERY == 0:
+                _save(conn, "seq", event, event.seq, projection.snapshot_doc(logged))
+        seq = batch[-1].seq
+        head.position, head.hash = seq, batch[-1].hash.hex()
+    derived.write_rows(conn, projection.all_rows(head.state, head.meta()))
     return head
 
 

@@ -28,11 +28,17 @@ _MAX_PROOF = 64
 class ReadNodes(Protocol):
     """Anything that returns stored perfect-subtree hashes, in the order asked.
 
-    `nodes` lists (level, index) pairs; the answer holds one 32-byte hash for each.
-    A SQL store answers with one query on a table keyed by (level, index), e.g.
-    ``SELECT level, idx, hash FROM merkle_node WHERE (level, idx) IN (...)``, then
-    orders the rows as asked. Asking for a node the tree does not hold yet is the
-    caller's bug; an implementation may raise or answer short (refused here).
+    `nodes` lists (level, index) pairs, at most 2 * log2(size) of them and no
+    duplicates; the answer holds one 32-byte hash for each. A SQL store answers with
+    one query on a table whose primary key is (level, idx), joining the wanted pairs
+    so that each is a key lookup (SQLite plans ``(level, idx) IN (VALUES ...)`` as a
+    scan), then orders the rows as asked::
+
+        WITH wanted(l, i) AS (VALUES (?, ?), (?, ?), ...)
+        SELECT level, idx, hash FROM wanted JOIN merkle_node ON level = l AND idx = i
+
+    Asking for a node the tree does not hold yet is the caller's bug; an
+    implementation may raise, or answer short, which is refused as `ChainBroken`.
     """
 
     def __call__(self, nodes: Sequence[NodeId], /) -> Sequence[bytes]:

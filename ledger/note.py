@@ -100,6 +100,8 @@ def verifier_key(*, name: str, key: Ed25519PublicKey | Ed25519PrivateKey | bytes
 
 def parse_verifier_key(text: str) -> VerifierKey:
     """Read a verifier key string; refuse a malformed one or one whose id does not match."""
+    if not isinstance(text, str):
+        raise VerificationFailed(f"a verifier key is text, got {type(text).__name__}")
     name, _, rest = text.strip().partition("+")
     hex_id, _, key64 = rest.partition("+")
     data = decode_base64(key64)

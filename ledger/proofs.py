@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from ledger.errors import ChainBroken, InvalidInput
-from ledger.merkle import HASH_SIZE, MAX_SIZE, Node, NodeId, fold_right, node_hash
+from ledger.merkle import HASH_SIZE, MAX_SIZE, Node, NodeId, TreeState, fold_right, node_hash
 
 #: A proof in a tree of at most 2**63 leaves has at most 63 hashes (+1 for RFC's prepend).
 _MAX_PROOF = 64
@@ -153,6 +153,17 @@ def root_at(*, size: int, read: ReadNodes) -> bytes:
     """The root hash of the tree when it held `size` leaves, from stored nodes."""
     _check_size(size, "a tree size")
     return _resolve([_pieces(0, size)], read)[0] if size else fold_right([])
+
+
+def state_at(*, size: int, read: ReadNodes) -> TreeState:
+    """The tree state (frontier) at `size` leaves, from stored nodes: its peaks are nodes.
+
+    A store need not persist the frontier: before appending it reads this for the
+    head's size (one query of at most log2(size) rows) and grows it.
+    """
+    _check_size(size, "a tree size")
+    wanted = _pieces(0, size)
+    return TreeState(size=size, peaks=tuple(_resolve([[node] for node in wanted], read)))
 
 
 def inclusion_proof(*, index: int, size: int, read: ReadNodes) -> list[bytes]:

@@ -10,6 +10,7 @@ from ledger.proofs import (
     consistency_proof,
     inclusion_proof,
     root_at,
+    state_at,
     verify_consistency,
     verify_inclusion,
 )
@@ -434,6 +435,10 @@ def test_each_append_completes_the_nodes_go_would_store():
 
     # Go's tlog.StoredHashCount(n): every perfect subtree, 2n - popcount(n).
     assert total == 2 * 200 - (200).bit_count()
+
+
+def test_the_state_at_any_size_is_read_back_from_stored_nodes():
+    assert [state_at(size=n, read=SMALL_NODES) for n in range(65)] == SMALL_STATES
 
 
 def test_extending_at_once_equals_appending_one_by_one():

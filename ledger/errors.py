@@ -61,3 +61,9 @@ class ChainBroken(LedgerError):
 
 class DocumentError(InvalidInput):
     """A file given to import is not what it should be (not an LDM-564 revision, not an export)."""
+
+
+class VerificationFailed(LedgerError):
+    """A signed note, checkpoint or Merkle proof is malformed or does not verify."""
+
+    exit_code = 9

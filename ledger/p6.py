@@ -124,8 +124,15 @@ def _plan(
     not_milestones = re.compile(levels.not_milestones)
     holders: dict[str, set[str]] = defaultdict(set)
     tickets: dict[str, set[str]] = defaultdict(set)
+    strays: dict[str, set[str]] = defaultdict(set)
     for link in relationships:
-        if link.successor not in order or not link.predecessor.startswith(levels.level3):
+        if not link.predecessor.startswith(levels.level3):
+            continue
+        if link.successor not in by_code and link.successor.startswith(levels.level2):
+            if not not_milestones.fullmatch(link.predecessor):
+                strays[link.successor].add(link.predecessor)
+            continue
+        if link.successor not in order:
             continue
         if not_milestones.fullmatch(link.predecessor):
             tickets[link.successor].add(link.predecessor)
@@ -144,6 +151,16 @@ def _plan(
         f"{release}'s predecessors {', '.join(sorted(codes))} are tickets, not milestones "
         f"(ids matching {levels.not_milestones!r}): left out of the plan"
         for release, codes in sorted(tickets.items(), key=lambda item: order[item[0]])
+    ]
+    # 201904-ME.xls links DM-DAX-5, DM-NCSA-16, DM-SQRE-2, ... to "LDM-503-0", an id TASK
+    # does not hold, and none to LDM-503-09: membership is read as the export states it
+    # (as Rubin's tooling did), and the person importing is told.
+    notes += [
+        f"the relationships name {code} as the successor of {len(codes)} Level-3 "
+        f"milestone(s) ({', '.join(sorted(codes)[:5])}{', ...' if len(codes) > 5 else ''}), "
+        "but it is not an activity of the file (a Level-2 id cut short?): those links make "
+        "no release's membership"
+        for code, codes in sorted(strays.items())
     ]
     return tuple(releases + members), notes
 

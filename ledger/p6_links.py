@@ -34,17 +34,21 @@ class MilestoneDependency:
 
 
 def milestone_dependencies(
-    *, export: P6Export, among: Collection[str] | None = None
+    *, export: P6Export, among: Collection[str] | None = None, avoid: Collection[str] = ()
 ) -> tuple[MilestoneDependency, ...]:
     """Every pair of milestones linked by a chain of relationships with no milestone inside.
 
     `among` is the set of milestone codes (default: the export's plan, e.g. pass the codes
     the ledger holds). A chain stops at the first milestone it meets, so A -> x -> B -> y -> C
-    gives A before B and B before C, not A before C. Pairs come in the order of `among`
-    (the plan's order by default), then of successors met, nearest first.
+    gives A before B and B before C, not A before C. A chain never passes through an
+    activity in `avoid`: Rubin's cycle markers (``S18S`` "S18 Start", ``F18F`` "F18
+    Complete", ...) follow every milestone of one cycle and precede every one of the next,
+    so chains through them say little about which milestone waits for which. Pairs come in
+    the order of `among` (the plan's order by default), then nearest successor first.
     """
     codes = list(among) if among is not None else [m.code for m in export.milestones]
     milestones = set(codes)
+    avoided = set(avoid)
     successors: dict[str, list[str]] = defaultdict(list)
     for link in export.relationships:
         if link.successor not in successors[link.predecessor]:
@@ -59,7 +63,7 @@ def milestone_dependencies(
         while queue:
             current = queue.popleft()
             for following in successors.get(current, ()):
-                if following in came_from:
+                if following in came_from or following in avoided:
                     continue
                 came_from[following] = current
                 if following in milestones:

@@ -77,8 +77,10 @@ def _cell_text(value: object) -> str:
 
 def _table(name: str, grid: list[list[Cell]], *, where: str, source: str) -> Table:
     """A table from its rows of cells, header rows included; `where` names it in errors."""
-    if not grid or not any(isinstance(c, datetime) or c.strip() for c in grid[0]):
+    if not any(isinstance(c, datetime) or c.strip() for row in grid for c in row):
         raise _fail(source, f"{where} is empty")
+    if not any(isinstance(c, datetime) or c.strip() for c in grid[0]):
+        raise _fail(source, f"{where} row 1 is blank where P6's field names go")
     fields = tuple(c.strip() if isinstance(c, str) else "" for c in grid[0])
     if len(grid) < 2:
         raise _fail(source, f"{where} has only one header row")

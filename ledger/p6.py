@@ -21,11 +21,12 @@ import re
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from ledger.errors import DocumentError
 from ledger.p6_model import Activity, Levels, P6Export, P6Milestone, Relationship
 from ledger.p6_read import EXPECTED, Tables, read_tables
-from ledger.p6_rows import read_activities, read_list_relationships, read_taskpred
+from ledger.p6_rows import LIST_CUT, read_activities, read_list_relationships, read_taskpred
 
 __all__ = ["RUBIN", "parse_p6_export", "read_p6_export"]
 
@@ -58,7 +59,7 @@ def _relationships(tables: Tables, *, source: str) -> tuple[tuple[Relationship, 
         notes = []
         if cut:
             notes.append(
-                f"{len(cut)} pred_list/succ_list cells are cut at 100 characters "
+                f"{len(cut)} pred_list/succ_list cells are cut at {LIST_CUT} characters "
                 f"({', '.join(cut[:4])}{', ...' if len(cut) > 4 else ''}); the last id of "
                 "each was dropped and the other rows' lists restore the links they name"
             )
@@ -87,17 +88,17 @@ def _missing_member(relationship: Relationship, tables: Tables, *, source: str) 
 
 
 def _milestone(
-    activity: Activity, level: int, releases: tuple[str, ...], *, source: str
+    activity: Activity, level: Literal[2, 3], releases: tuple[str, ...], *, where: str
 ) -> P6Milestone:
     due = activity.due
     if due is None:
         raise DocumentError(
-            f"{source}: row {activity.row}: Level-{level} milestone {activity.code} has no "
-            "date (start_date, base_end_date and end_date are empty); expected at least one"
+            f"{where} row {activity.row}: Level-{level} milestone {activity.code} has no date "
+            "(start_date, base_end_date and end_date are empty); expected at least one"
         )
     return P6Milestone(
         code=activity.code,
-        level=2 if level == 2 else 3,
+        level=level,
         title=activity.name,
         status=activity.status,
         due=due,
@@ -116,8 +117,9 @@ def _plan(
     source: str,
 ) -> tuple[tuple[P6Milestone, ...], list[str]]:
     by_code = {a.code: a for a in activities}
+    where = f"{source}: {tables.tables['TASK'].where}"
     level2 = [a for a in activities if a.code.startswith(levels.level2)]
-    releases = [_milestone(a, 2, (), source=source) for a in level2]
+    releases = [_milestone(a, 2, (), where=where) for a in level2]
     releases.sort(key=lambda m: (m.due, m.code))
     order = {m.code: index for index, m in enumerate(releases)}
 
@@ -142,7 +144,7 @@ def _plan(
             holders[link.predecessor].add(link.successor)
 
     members = [
-        _milestone(by_code[code], 3, tuple(sorted(held, key=order.__getitem__)), source=source)
+        _milestone(by_code[code], 3, tuple(sorted(held, key=order.__getitem__)), where=where)
         for code, held in holders.items()
     ]
     # A Level-3 milestone comes where the first release listing it lists it.

@@ -20,7 +20,7 @@ from pmcs_files import EXPORT_2018, EXPORT_2019, pmcs_path
 from ledger.errors import DocumentError
 from ledger.importer import target_plan
 from ledger.ldm564 import Revision
-from ledger.p6 import read_p6_export
+from ledger.p6 import parse_p6_export, read_p6_export
 from ledger.p6_links import MilestoneDependency, milestone_dependencies
 from ledger.p6_model import Activity, P6Export, Relationship
 from ledger.p6_plan import export_revision
@@ -337,6 +337,53 @@ def test_avoiding_the_cycle_markers_leaves_30_chains_through_other_work(
     assert len(found) == 191
     assert sum(1 for d in found if d.via) == 30
     assert not any(set(d.via) & set(markers) for d in found)
+
+
+# --- exports of other shapes ---------------------------------------------------------------
+
+_BASELINE_CSV = (
+    "\ufefftask_code,status_code,wbs_id,task_name,pred_list,succ_list,start_date,end_date,"
+    "act_end_date,early_end_date,late_end_date,target_end_date\r\n"
+    "Activity ID,Activity Status,WBS Code,Activity Name,(*)Predecessors,(*)Successors,(*)Start,"
+    "(*)Finish,Actual Finish,Early Finish,Late Finish,Planned Finish\r\n"
+    "LDM-503-01,In Progress,LSST BL 19.02C.00,Test report: PDAC,DM-AP-1,,,"
+    "6/28/2019 5:00:00 PM,,6/28/2019 5:00:00 PM,7/31/2019 5:00:00 PM,6/3/2019\r\n"
+    "DM-AP-1,Completed,LSST BL 19.02C.03,SFM1,,LDM-503-01,,5/31/2019 5:00:00 PM,5/30/2019,,,\r\n"
+)
+
+
+def test_a_baseline_export_with_only_finish_dates_has_them_as_its_due_dates() -> None:
+    export = parse_p6_export(data=_BASELINE_CSV.encode("utf-8"), source="baseline.csv")
+
+    release, member = export.milestones
+
+    assert (release.code, release.status, release.due, release.completed) == (
+        "LDM-503-01",
+        "In Progress",
+        date(2019, 6, 28),
+        None,
+    )
+    assert (member.code, member.due, member.completed, member.releases) == (
+        "DM-AP-1",
+        date(2019, 5, 31),
+        date(2019, 5, 30),
+        ("LDM-503-01",),
+    )
+    first = export.activities[0]
+    assert (first.early_finish, first.late_finish, first.target_finish) == (
+        date(2019, 6, 28),
+        date(2019, 7, 31),
+        date(2019, 6, 3),
+    )
+
+
+def test_an_export_of_a_project_that_is_not_a_month_end_has_no_date() -> None:
+    export = parse_p6_export(data=_BASELINE_CSV.encode("utf-8"), source="baseline.csv")
+
+    assert (export.project, export.month_end) == ("LSST BL 19", None)
+    assert any("the export's date is unknown" in note for note in export.notes)
+    with pytest.raises(DocumentError, match=r"^baseline\.csv: the export's date is unknown"):
+        export_revision(export=export)
 
 
 # --- the February 2018 CSV ------------------------------------------------------------------

@@ -198,6 +198,19 @@ def test_a_level3_predecessor_the_file_does_not_hold_is_refused(csv_lines: list[
     )
 
 
+def test_a_release_without_any_date_is_refused(csv_lines: list[bytes]) -> None:
+    lines = list(csv_lines)
+    index = _line(lines, b"LDM-503-01,")
+    lines[index] = lines[index].replace(b",11/30/2017 5:00:00 PM,", b",,", 1)
+
+    message = _refusal(_csv(lines))
+
+    assert message.startswith(
+        "bad.csv: the CSV row 213: Level-2 milestone LDM-503-01 has no date (start_date, "
+        "base_end_date and end_date are empty)"
+    )
+
+
 # --- files cut short ------------------------------------------------------------------------
 
 

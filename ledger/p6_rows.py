@@ -192,6 +192,8 @@ def read_list_relationships(
     found: dict[tuple[str, str], Relationship] = {}
     cut_cells = []
     for row in table.rows:
+        if row.text("delete_record_flag"):
+            continue  # as in read_activities: a row marked for deletion is not in the schedule
         code = row.text("task_code")
         predecessors, pred_cut = _listed(row.text("pred_list"))
         successors, succ_cut = _listed(row.text("succ_list"))

@@ -61,3 +61,13 @@ class ChainBroken(LedgerError):
 
 class DocumentError(InvalidInput):
     """A file given to import is not what it should be (not an LDM-564 revision, not an export)."""
+
+
+class UnsupportedFormat(InvalidInput):
+    """An output file's extension names a format the chart or report cannot be written as."""
+
+
+class RenderFailed(LedgerError):
+    """An outside program a renderer needs (Graphviz `dot`) is missing or failed."""
+
+    exit_code = 9

@@ -10,7 +10,7 @@ nothing is lost to monthly sampling.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ledger.reports.scope import day, level_of, live
 from ledger.state import Milestone, PlanState
@@ -38,6 +38,15 @@ class Burndown:
     total: int  # milestones counted in the plan
     compare_total: int | None  # milestones counted in the compare plan
     points: tuple[BurndownPoint, ...]
+
+    def at(self, on: str) -> BurndownPoint:
+        """The counts at the end of the ISO date `on`, between the listed days too."""
+        index = bisect_right([p.date for p in self.points], on)
+        if index == 0:
+            # Every day something falls due or is done is listed (from `since` on), so
+            # before the first one the report counts nothing.
+            return BurndownPoint(on, 0, 0, None if self.compare_total is None else 0, 0)
+        return replace(self.points[index - 1], date=on)
 
 
 def _counted(state: PlanState, level: int | None, since: str | None) -> list[Milestone]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ledger.reports.scope import days_between, level_of, live
+from ledger.reports.scope import day, days_between, level_of, live
 from ledger.state import Milestone, PlanState
 
 Change = Literal["moved", "unchanged", "added", "removed"]
@@ -39,6 +39,7 @@ class Slip:
     before_label: str
     after_label: str
     level: int | None
+    today: str | None  # the day the later plan is judged on, when the caller knows it
     rows: tuple[SlipRow, ...]
 
     @property
@@ -82,14 +83,17 @@ def slip(
     before_label: str = "before",
     after_label: str = "after",
     level: int | None = None,
+    today: str | None = None,
 ) -> Slip:
     """Each milestone's forecast in `before` and in `after`, sorted by slip, largest first.
 
     Ties sort by code; `added` milestones (by forecast) and `removed` ones (by their last
     forecast) come after every matched one. The labels name the two points ("2018-04-13",
-    "RFC-781") for headings and legends. `level` keeps one level (2 or 3) or both (None).
+    "RFC-781") for headings and legends; `today`, the day the later plan is judged on, is
+    where a chart draws its today line. `level` keeps one level (2 or 3) or both (None).
     """
     level = level_of(level)
+    today = None if today is None else day(today, what="today")
     old = {m.code: m for m in live(before, level=level)}
     matched: set[str] = set()
     rows: list[SlipRow] = []
@@ -112,4 +116,4 @@ def slip(
         for code, m in old.items()
         if code not in matched
     )
-    return Slip(before_label, after_label, level, tuple(sorted(rows, key=_sort_key)))
+    return Slip(before_label, after_label, level, today, tuple(sorted(rows, key=_sort_key)))

@@ -15,6 +15,7 @@ from ledger.errors import InvalidInput
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
 DPI = 100
 
@@ -54,9 +55,9 @@ def date_axis(axes: Axes) -> None:
     axes.set_xlabel("Date")
 
 
-def today_line(axes: Axes, today: str) -> None:
+def today_line(axes: Axes, today: str) -> Line2D:
     """A dashed vertical line at the day the plan is judged on, in the legend as `today`."""
-    axes.axvline(
+    return axes.axvline(
         day_number(today),
         color="tab:red",
         linestyle="--",

@@ -37,7 +37,8 @@ def markdown(text: str) -> str:
 
 def dot(text: str) -> str:
     """Text inside a DOT double-quoted string, shown literally (no `\\n`, `\\N` escapes)."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    flat = " ".join(text.splitlines())  # a raw line break would end the label's line oddly
+    return flat.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def plot(text: str) -> str:

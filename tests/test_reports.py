@@ -1,7 +1,7 @@
 """Report data: burndown, Gantt, slip, celebrate and graph, from plan states built by hand.
 
-The small plan below is judged on 2020-08-01; every expected number is worked out by hand in
-the comments beside it. The last tests check the same reports against the real LDM-564
+The small plan of `plans.py` is judged on 2020-08-01; every expected number is worked out by
+hand in the comments beside it. The last tests check the same reports against the real LDM-564
 revisions, with numbers counted from the documents.
 """
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from ldm564_files import REVISION_2018, REVISION_2022, ldm564_dir
+from plans import TODAY, earlier_plan, hand_plan, milestone, state_of
 
 from ledger.asof import parse_as_of
 from ledger.errors import InvalidInput, NotFound
@@ -24,65 +25,7 @@ from ledger.reports.gantt import gantt
 from ledger.reports.graph import GraphEdge, graph
 from ledger.reports.slip import SlipRow, slip
 from ledger.signing import generate_key_file
-from ledger.state import Milestone, PlanState, Recorded
-
-TODAY = "2020-08-01"
-
-
-def _milestone(
-    code: str,
-    level: int,
-    baseline: str,
-    forecast: str | None = None,
-    *,
-    releases: tuple[str, ...] = (),
-    completed: str | None = None,
-    by: str | None = None,
-    withdrawn: bool = False,
-) -> Milestone:
-    return Milestone(
-        code=code,
-        level=level,
-        title=f"Title of {code}",
-        baseline=baseline,
-        forecast=forecast or baseline,
-        defined_seq=1,
-        releases=list(releases),
-        completed=completed,
-        completed_by=by,
-        completed_seq=None if completed is None else 10,
-        withdrawn=withdrawn,
-    )
-
-
-def _state(*milestones: Milestone, aliases: dict[str, str] | None = None) -> PlanState:
-    return PlanState(milestones={m.code: m for m in milestones}, aliases=dict(aliases or {}))
-
-
-def _plan() -> PlanState:
-    """Two releases and five Level-3 milestones, one of them withdrawn."""
-    return _state(
-        _milestone("R1", 2, "2020-03-31", completed="2020-04-02", by="alice"),
-        _milestone("R2", 2, "2020-06-30", "2020-09-30"),
-        _milestone("A-1", 3, "2020-01-15", releases=("R1",), completed="2020-01-10", by="bob"),
-        _milestone(
-            "A-2", 3, "2020-02-15", "2020-03-15", releases=("R1", "R2"), completed="2020-03-20"
-        ),
-        _milestone("A-3", 3, "2020-05-01", "2020-07-01", releases=("R2",)),
-        _milestone(
-            "A-4", 3, "2020-06-01", releases=("R2",), completed="2020-05-05", withdrawn=True
-        ),
-        _milestone("A-5", 3, "2020-09-01", "2020-08-15", releases=("R2",)),
-        aliases={"R-2": "R2"},
-    )
-
-
-def _earlier_plan() -> PlanState:
-    """The same plan before anything moved: every forecast on its baseline, A-4 still in."""
-    state = _plan()
-    for m in state.milestones.values():
-        m.forecast, m.completed, m.withdrawn = m.baseline, None, False
-    return state
+from ledger.state import PlanState, Recorded
 
 
 def _point(day: str, baseline: int, forecast: int, completed: int, compare: int | None = None):
@@ -93,7 +36,7 @@ def _point(day: str, baseline: int, forecast: int, completed: int, compare: int 
 
 
 def test_burndown_counts_level3_milestones_due_and_done_on_every_day_something_changes():
-    report = burndown(state=_plan(), level=3, today=TODAY)
+    report = burndown(state=hand_plan(), level=3, today=TODAY)
 
     # A-1, A-2, A-3, A-5 (A-4 was withdrawn). Baselines 01-15 02-15 05-01 09-01, forecasts
     # 01-15 03-15 07-01 08-15, completions 01-10 03-20; plus today.
@@ -115,7 +58,7 @@ def test_burndown_counts_level3_milestones_due_and_done_on_every_day_something_c
 
 def test_burndown_compares_with_the_forecasts_and_milestones_of_an_earlier_plan():
     report = burndown(
-        state=_plan(), compare=_earlier_plan(), compare_label="RFC-1", level=3, today=TODAY
+        state=hand_plan(), compare=earlier_plan(), compare_label="RFC-1", level=3, today=TODAY
     )
 
     # The earlier plan still had A-4 (due 06-01), and every forecast on its baseline.
@@ -137,7 +80,7 @@ def test_burndown_compares_with_the_forecasts_and_milestones_of_an_earlier_plan(
 
 
 def test_burndown_since_leaves_out_earlier_completions_and_folds_earlier_days_into_since():
-    report = burndown(state=_plan(), level=3, since="2020-02-01", today=TODAY)
+    report = burndown(state=hand_plan(), level=3, since="2020-02-01", today=TODAY)
 
     # A-1 was done on 01-10, before since; A-2, A-3 and A-5 remain.
     assert report.total == 3
@@ -147,7 +90,7 @@ def test_burndown_since_leaves_out_earlier_completions_and_folds_earlier_days_in
 
 
 def test_burndown_counts_milestones_due_before_since_but_still_open_at_since():
-    state = _state(_milestone("A-1", 3, "2020-01-15"), _milestone("A-2", 3, "2020-03-15"))
+    state = state_of(milestone("A-1", 3, "2020-01-15"), milestone("A-2", 3, "2020-03-15"))
 
     report = burndown(state=state, since="2020-02-01", today=TODAY)
 
@@ -155,8 +98,8 @@ def test_burndown_counts_milestones_due_before_since_but_still_open_at_since():
 
 
 def test_burndown_of_level2_and_of_every_level():
-    level2 = burndown(state=_plan(), level=2, today=TODAY)
-    both = burndown(state=_plan(), today=TODAY)
+    level2 = burndown(state=hand_plan(), level=2, today=TODAY)
+    both = burndown(state=hand_plan(), today=TODAY)
 
     assert level2.total == 2
     assert level2.at(TODAY) == _point(TODAY, 2, 1, 1)
@@ -165,7 +108,7 @@ def test_burndown_of_level2_and_of_every_level():
 
 
 def test_burndown_between_listed_days_and_before_the_first():
-    report = burndown(state=_plan(), compare=_earlier_plan(), level=3, today=TODAY)
+    report = burndown(state=hand_plan(), compare=earlier_plan(), level=3, today=TODAY)
 
     assert report.at("2020-04-30") == _point("2020-04-30", 2, 2, 2, compare=2)
     assert report.at("2019-12-31") == _point("2019-12-31", 0, 0, 0, compare=0)
@@ -188,14 +131,14 @@ def test_burndown_of_an_empty_plan_has_one_point_today():
 )
 def test_burndown_refuses_a_bad_level_or_date(values, message):
     with pytest.raises(InvalidInput, match=message):
-        burndown(state=_plan(), today=TODAY, **values)
+        burndown(state=hand_plan(), today=TODAY, **values)
 
 
 # --- Gantt -----------------------------------------------------------------------------------
 
 
 def test_gantt_lists_level2_milestones_by_forecast_with_their_dates_and_status():
-    report = gantt(state=_plan(), today=TODAY)
+    report = gantt(state=hand_plan(), today=TODAY)
 
     assert [(r.code, r.baseline, r.forecast, r.completed, r.status) for r in report.rows] == [
         ("R1", "2020-03-31", "2020-03-31", "2020-04-02", "done"),
@@ -206,7 +149,7 @@ def test_gantt_lists_level2_milestones_by_forecast_with_their_dates_and_status()
 
 
 def test_gantt_with_members_follows_each_release_with_its_level3_milestones():
-    report = gantt(state=_plan(), today=TODAY, with_members=True)
+    report = gantt(state=hand_plan(), today=TODAY, with_members=True)
 
     # A-2 belongs to both releases; A-4 was withdrawn.
     assert [(b.release.code, [m.code for m in b.members]) for b in report.releases] == [
@@ -218,7 +161,7 @@ def test_gantt_with_members_follows_each_release_with_its_level3_milestones():
 
 
 def test_gantt_of_chosen_releases_by_code_or_alias():
-    report = gantt(state=_plan(), today=TODAY, releases=["R-2"], with_members=True)
+    report = gantt(state=hand_plan(), today=TODAY, releases=["R-2"], with_members=True)
 
     assert [r.code for r in report.rows] == ["R2", "A-2", "A-3", "A-5"]
 
@@ -235,7 +178,7 @@ def test_gantt_refuses_a_release_that_is_not_a_level2_milestone_in_the_plan(
     release, error, message
 ):
     with pytest.raises(error, match=message):
-        gantt(state=_plan(), today=TODAY, releases=[release])
+        gantt(state=hand_plan(), today=TODAY, releases=[release])
 
 
 def test_gantt_of_an_empty_plan_spans_today():
@@ -248,10 +191,10 @@ def test_gantt_of_an_empty_plan_spans_today():
 
 
 def test_slip_lists_every_milestone_by_slip_largest_first_then_added_then_removed():
-    later = _plan()
-    later.milestones["A-6"] = _milestone("A-6", 3, "2020-10-01", releases=("R2",))
+    later = hand_plan()
+    later.milestones["A-6"] = milestone("A-6", 3, "2020-10-01", releases=("R2",))
 
-    report = slip(before=_earlier_plan(), after=later, before_label="X", after_label="Y")
+    report = slip(before=earlier_plan(), after=later, before_label="X", after_label="Y")
 
     assert [(r.code, r.before, r.after, r.days, r.change) for r in report.rows] == [
         ("R2", "2020-06-30", "2020-09-30", 92, "moved"),
@@ -268,7 +211,7 @@ def test_slip_lists_every_milestone_by_slip_largest_first_then_added_then_remove
 
 
 def test_slip_of_one_level():
-    report = slip(before=_earlier_plan(), after=_plan(), level=2)
+    report = slip(before=earlier_plan(), after=hand_plan(), level=2)
 
     assert [(r.code, r.days) for r in report.rows] == [("R2", 92), ("R1", 0)]
 
@@ -303,7 +246,7 @@ def test_slip_follows_a_renamed_milestone_by_its_alias():
 
 
 def test_celebrate_lists_completions_on_or_after_since_with_who_recorded_them():
-    report = celebrate(state=_plan(), since="2020-03-20")
+    report = celebrate(state=hand_plan(), since="2020-03-20")
 
     # A-2 on 03-20 counts (on or after); A-1 was earlier; A-4 was withdrawn.
     assert report.completions == (
@@ -314,14 +257,14 @@ def test_celebrate_lists_completions_on_or_after_since_with_who_recorded_them():
 
 def test_celebrate_refuses_a_since_that_is_not_a_date():
     with pytest.raises(InvalidInput, match="--since 'last week' is not a date"):
-        celebrate(state=_plan(), since="last week")
+        celebrate(state=hand_plan(), since="last week")
 
 
 # --- graph -----------------------------------------------------------------------------------
 
 
 def test_graph_of_the_whole_plan_joins_members_to_their_releases_and_marks_late_ones():
-    report = graph(state=_plan(), today=TODAY)
+    report = graph(state=hand_plan(), today=TODAY)
 
     assert [(n.code, n.late, n.critical, n.outside) for n in report.nodes] == [
         ("A-1", False, False, False),
@@ -342,7 +285,7 @@ def test_graph_of_the_whole_plan_joins_members_to_their_releases_and_marks_late_
 
 
 def test_graph_of_a_release_runs_its_critical_path_through_the_last_member_to_finish():
-    report = graph(state=_plan(), today=TODAY, release="R2")
+    report = graph(state=hand_plan(), today=TODAY, release="R2")
 
     # Members finish on 03-20 (A-2, done), 07-01 (A-3), 08-15 (A-5): A-5 drives R2.
     assert [n.code for n in report.nodes] == ["A-2", "A-3", "A-5", "R2"]
@@ -354,7 +297,7 @@ def test_graph_of_a_release_runs_its_critical_path_through_the_last_member_to_fi
 def test_graph_follows_predecessors_upstream_of_a_release_and_lists_unknown_codes():
     predecessors = {"A-5": ["A-3"], "A-3": ["A-1", "B-9"]}
 
-    report = graph(state=_plan(), today=TODAY, release="R-2", predecessors=predecessors)
+    report = graph(state=hand_plan(), today=TODAY, release="R-2", predecessors=predecessors)
 
     # A-1 is in R1, not R2: drawn because A-3 depends on it.
     assert [(n.code, n.critical, n.outside) for n in report.nodes] == [
@@ -377,7 +320,7 @@ def test_graph_follows_predecessors_upstream_of_a_release_and_lists_unknown_code
 
 def test_graph_critical_path_to_a_chosen_target_stops_at_a_cycle():
     report = graph(
-        state=_plan(), today=TODAY, target="R2", predecessors={"A-3": ["A-5"], "A-5": ["A-3"]}
+        state=hand_plan(), today=TODAY, target="R2", predecessors={"A-3": ["A-5"], "A-5": ["A-3"]}
     )
 
     assert report.critical_path == ("A-3", "A-5", "R2")
@@ -385,10 +328,10 @@ def test_graph_critical_path_to_a_chosen_target_stops_at_a_cycle():
 
 
 def test_graph_breaks_a_tie_between_drivers_by_the_smaller_code():
-    state = _state(
-        _milestone("R", 2, "2020-06-30"),
-        _milestone("B-1", 3, "2020-05-01", releases=("R",)),
-        _milestone("A-1", 3, "2020-05-01", releases=("R",)),
+    state = state_of(
+        milestone("R", 2, "2020-06-30"),
+        milestone("B-1", 3, "2020-05-01", releases=("R",)),
+        milestone("A-1", 3, "2020-05-01", releases=("R",)),
     )
 
     assert graph(state=state, today=TODAY, release="R").critical_path == ("A-1", "R")
@@ -403,7 +346,7 @@ def test_graph_breaks_a_tie_between_drivers_by_the_smaller_code():
 )
 def test_graph_refuses_a_level3_release_or_an_unknown_target(values, error, message):
     with pytest.raises(error, match=message):
-        graph(state=_plan(), today=TODAY, **values)
+        graph(state=hand_plan(), today=TODAY, **values)
 
 
 # --- the real LDM-564 revisions --------------------------------------------------------------
@@ -491,7 +434,7 @@ def test_ldm564_graph_of_ldm_503_15a_is_driven_by_its_late_members(ldm564):
 
 
 def test_reports_leave_the_states_they_read_unchanged():
-    state, earlier = _plan(), _earlier_plan()
+    state, earlier = hand_plan(), earlier_plan()
     snapshot = {code: m.copy() for code, m in state.milestones.items()}
 
     burndown(state=state, compare=earlier, today=TODAY)

@@ -103,7 +103,7 @@ def draw_gantt(
         tick.set_fontsize(9 if row.level == 2 else 8)
         if row.level == 3:
             tick.set_color("0.3")
-    axes.set_ylim(len(rows) - 0.5, -0.5)  # first row at the top
+    axes.set_ylim(max(len(rows), 1) - 0.5, -0.5)  # first row at the top
     if not rows:
         axes.text(0.5, 0.5, "No Level-2 milestones", ha="center", va="center",
                   transform=axes.transAxes)  # fmt: skip

@@ -6,8 +6,8 @@ fills `\linewidth` beside a 6 cm label column; the document needs only
 pgfgantt's `expand chart`, which is only right after a second LaTeX run.
 
 A row is a bar from the baseline to the forecast (or completion) when they fall in
-different months, a hollow diamond at the baseline, and a diamond at the forecast (or
-completion) coloured by status.
+different months, joining a hollow diamond at the baseline to a diamond at the forecast
+(or completion) coloured by status.
 """
 
 from __future__ import annotations
@@ -36,9 +36,13 @@ _OPTIONS = r"""  x unit=\milestoneledgerxunit pt,
   title label font=\scriptsize,
   bar height=0.25,
   bar top shift=0.375,
+  bar left shift=0.5,
+  bar right shift=-0.5,
   bar/.append style={fill=black!15},
   milestone height=0.5,
   milestone top shift=0.25,
+  milestone left shift=\milestoneledgershift,
+  milestone right shift=-\milestoneledgershift,
   bar label font=\scriptsize,
   milestone label font=\scriptsize,
   bar label node/.append style={text width=6cm, align=right},
@@ -54,7 +58,7 @@ def _label(row: GanttRow) -> str:
     title = escape.latex(textwrap.shorten(row.title, width=room, placeholder="..."))
     if row.level == 2:
         return f"\\textbf{{{escape.latex(row.code)}}} {title}"
-    return f"\\hspace{{1em}}{escape.latex(row.code)} {title}"
+    return f"\\textcolor{{black!70}}{{{escape.latex(row.code)} {title}}}"
 
 
 def _diamond(fill: str, label: str, month: str) -> str:
@@ -98,6 +102,8 @@ def gantt_latex(report: Gantt) -> str:
         # A group, so that the slot width macro does not outlive the chart.
         "\\begingroup",
         f"\\pgfmathsetmacro{{\\milestoneledgerxunit}}{{(\\linewidth-{LABEL_ROOM})/{months}}}%",
+        # A diamond about 7pt wide however wide a month is (pgfgantt's spans a whole slot).
+        "\\pgfmathsetmacro{\\milestoneledgershift}{max(0, 0.5 - 3.5/\\milestoneledgerxunit)}%",
         "\\noindent\\begin{ganttchart}[",
         _OPTIONS + _today(report, first, last),
         f"]{{{first}}}{{{last}}}",

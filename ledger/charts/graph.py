@@ -43,7 +43,9 @@ def _node(node: GraphNode) -> str:
     day = f"done {node.completed}" if node.completed else f"due {node.forecast}"
     # Each part is escaped on its own; the \n between them are DOT's line breaks.
     label = "\\n".join(escape.dot(part) for part in (node.code, *title, day))
-    styles = ["filled"] + (["dashed"] if node.outside else ["rounded"] if node.level == 3 else [])
+    styles = (
+        ["filled"] + (["rounded"] if node.level == 3 else []) + (["dashed"] if node.outside else [])
+    )
     fill = LATE_FILL if node.late else DONE_FILL if node.completed else "white"
     attributes = [f'label="{label}"', f'style="{",".join(styles)}"', f'fillcolor="{fill}"']
     if node.level == 2:

@@ -85,7 +85,7 @@ def draw_slip(
             label=f"Forecast at {escape.plot(report.after_label)}, {words}",
         )  # fmt: skip
     axes.set_yticks(ys, [escape.plot(f"{r.code}  {r.days:+d} d") for r in rows], fontsize=8)
-    axes.set_ylim(len(rows) - 0.5, -0.5)  # largest slip at the top
+    axes.set_ylim(max(len(rows), 1) - 0.5, -0.5)  # largest slip at the top
     if not rows:
         axes.text(0.5, 0.5, "No forecast moved", ha="center", va="center", transform=axes.transAxes)
     if report.today is not None:

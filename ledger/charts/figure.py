@@ -1,7 +1,9 @@
 """The matplotlib parts every chart shares: a figure, a date axis, a today line, saving.
 
 Figures are made with the Agg canvas directly rather than pyplot, so drawing keeps no
-global state and two charts drawn at once (bot replicas, threads) cannot mix.
+figures in global state and two charts drawn at once cannot mix. The one global touched
+is matplotlib's rcParams, for two SVG settings held only while saving (matplotlib takes
+them from nowhere else).
 """
 
 from __future__ import annotations

@@ -144,8 +144,9 @@ def graph(
     `predecessors` maps a milestone's code to the codes that must be done before it (codes
     or aliases; names not in the plan are listed in `missing`, not raised, as projections
     never refuse what is recorded). With `release`, the graph holds that release, its
-    members and everything upstream of them. The critical path runs to `target`, which
-    defaults to `release`; with neither there is none.
+    members and everything upstream of them (and of `target`); with only `target`, that
+    milestone and everything upstream of it; with neither, the whole plan. The critical
+    path runs to `target`, which defaults to `release`; with neither there is none.
     """
     today = day(today, what="today")
     chosen = None if release is None else find_live(state, release, what="release")

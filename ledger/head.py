@@ -12,6 +12,7 @@ at most `SNAPSHOT_EVERY` events onto a stored state.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +85,7 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
     earliest = min(event.order for event in events)
     orders = [head.top, *(event.order for event in events)]
     # Folding in seq order is only right when that is also the plan's order.
-    if any(later < earlier for earlier, later in zip(orders, orders[1:], strict=False)):
+    if any(later < earlier for earlier, later in pairwise(orders)):
         head.in_order = False
         head.position = events[-1].seq
         _refold(conn, head, earliest)

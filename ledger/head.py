@@ -12,8 +12,8 @@ at most `SNAPSHOT_EVERY` events onto a stored state.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from ledger import projection

@@ -10,7 +10,6 @@ what the ledger knew at a past time, still fold from the start.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from events.catalogue import LedgerCreated, RoleGranted
@@ -18,14 +17,14 @@ from ledger import head as heads
 from ledger import views
 from ledger.append import Draft, seal
 from ledger.asof import NOW, AsOf
-from ledger.errors import ChainBroken, Conflict, InvalidInput, NotFound, NotInitialised
-from ledger.fold import fold
+from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised
 from ledger.head import SNAPSHOT_EVERY
 from ledger.records import decode_row, event_doc
 from ledger.rules import authorise
 from ledger.signing import Signer, signature_ok
 from ledger.state import PlanState, Recorded
 from ledger.store import Store, StoredEvent, rows
+from ledger.views import View
 
 Clock = Callable[[], datetime]
 
@@ -35,21 +34,6 @@ __all__ = ["SNAPSHOT_EVERY", "Draft", "Ledger", "View", "authorise", "dump_field
 def utc_now() -> datetime:
     """The current time, timezone-aware UTC (freezegun-friendly)."""
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class View:
-    """The plan folded to some point, with the date its statuses are judged on."""
-
-    state: PlanState
-    as_of: AsOf
-    today: str
-    position: int  # how many events were folded
-
-    @property
-    def label(self) -> str:
-        """How to name this point to a person."""
-        return "now" if self.as_of.kind == "now" else self.as_of.text
 
 
 class Ledger:
@@ -181,88 +165,13 @@ class Ledger:
 
     def view(self, as_of: AsOf = NOW, *, known_at: str | None = None) -> View:
         """The plan as of a selector, optionally limited to events recorded by `known_at`."""
-        if known_at is not None:
-            return self._view_known_at(as_of, known_at)
-        if as_of.kind == "now":
+        if as_of.kind == "now" and known_at is None:
             return View(self.state(), as_of, self.today(), self._head.position)
-        keys = self.state().keys
-        with self.store.reading() as conn:
-            if as_of.kind == "seq":
-                count = self._seq_count(as_of)
-                state = views.in_log_order(conn, seq=count, keys=keys)
-                day = state.last.effective[:10] if state.last else self.today()
-                return View(state, as_of, day, count)
-            if as_of.kind in ("date", "instant"):
-                upto = (as_of.value, views.LAST)
-                day = as_of.value[:10]
-            else:
-                decision = self.find_approval(as_of)
-                upto, day = decision.order, decision.effective[:10]
-            state, count = views.in_effective_order(
-                conn, upto=upto, head=self._head.position, keys=keys
-            )
-        return View(state, as_of, day, count)
-
-    def _seq_count(self, as_of: AsOf) -> int:
-        if as_of.seq > self._head.position:
-            raise NotFound(
-                f"{as_of.text} is beyond the end of the log (the last event is "
-                f"#{self._head.position})"
-            )
-        return as_of.seq
-
-    def _view_known_at(self, as_of: AsOf, known_at: str) -> View:
-        known = [e for e in self.log if e.recorded_at <= known_at]
-        if not known:
-            raise NotFound(
-                f"nothing was recorded by {known_at}; the ledger began at "
-                f"{self.log[0].recorded_at if self.log else 'no time yet'}"
-            )
-        if as_of.kind == "seq":
-            count = min(self._seq_count(as_of), len(known))
-            return View(fold(known[:count]), as_of, known[count - 1].effective[:10], count)
-        ordered = sorted(known, key=lambda e: e.order)
-        if as_of.kind == "now":
-            cut, today = ordered, known_at[:10]
-        elif as_of.kind in ("date", "instant"):
-            cut = [e for e in ordered if e.effective <= as_of.value]
-            today = as_of.value[:10]
-        else:
-            decision = self.find_approval(as_of)
-            if decision.recorded_at > known_at:
-                raise NotFound(f"{as_of.text} was not yet approved as known at {known_at}")
-            cut = [e for e in ordered if e.order <= decision.order]
-            today = decision.effective[:10]
-        return View(fold(cut), as_of, today, len(cut))
+        return views.view(self, as_of, known_at=known_at)
 
     def find_approval(self, as_of: AsOf) -> Recorded:
         """The `rfc.approved` event an RFC or version selector names."""
-        state = self.state()
-        if as_of.kind == "rfc":
-            rfc = state.rfcs.get(as_of.value)
-            if rfc is None:
-                raise NotFound(
-                    f"{as_of.value} is not in this ledger; `milestone rfc list` shows RFCs"
-                )
-            if rfc.state != "approved" or rfc.decided_seq is None:
-                raise InvalidInput(
-                    f"{as_of.value} is {rfc.state}, not approved, so there is no plan 'as of' "
-                    "its approval; use a date or a log position ('#N') instead"
-                )
-            seq = rfc.decided_seq
-        else:
-            found = sorted(
-                (r.decided_seq for r in state.rfcs.values() if r.version == as_of.value),
-                key=lambda s: s or 0,
-            )
-            if not found or found[0] is None:
-                labels = sorted({r.version for r in state.rfcs.values() if r.version})
-                known = ", ".join(f"v{label}" for label in labels) or "none yet"
-                raise NotFound(
-                    f"no approval carried version {as_of.value}; known versions: {known}"
-                )
-            seq = found[0]
-        return self.events(self.store.rows([seq]))[0]
+        return views.find_approval(self, as_of)
 
     # --- appending --------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from ledger.errors import Conflict, LedgerError, NotInitialised
 from ledger.store import cursors, rows, schema
@@ -307,7 +307,12 @@ class WriteTransaction:
             return
         try:
             self.conn.execute(rows.INSERT, [event.as_row() for event in events])
-        except IntegrityError as error:
+        except DBAPIError as error:
+            # A clash on a key, or the chain trigger (SQLite raises it as an integrity
+            # error, PostgreSQL as a raised exception): either way, not the next link.
+            refused = isinstance(error, IntegrityError | DataError) or "append-only" in str(error)
+            if not refused:
+                raise
             raise Conflict(
                 f"event {events[0].seq} clashes with one already stored "
                 f"({first_line(error)}); nothing was recorded. Look again and retry"

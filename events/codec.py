@@ -26,8 +26,40 @@ GENESIS_PREV = "00" * 32
 INSTANT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+#: Integers JCS writes exactly (IEEE doubles hold every integer below 2**53); the
+#: reference refuses others, and so does this encoder by leaving them to it.
+_SAFE_INT = 2**53 - 1
+
+
+def _plain(value: Any) -> bool:
+    """Whether orjson's sorted, compact output of `value` is already its RFC 8785 form.
+
+    It is for strings (both escape exactly `"`, `\\` and control characters, in
+    the same short or lower-case `\\u00xx` forms, and write everything else as
+    UTF-8), safe integers, booleans, null, and lists and objects of those whose
+    keys are ASCII (so that sorting by UTF-8 bytes equals JCS's UTF-16 order).
+    Floats and large integers take the library's path.
+    """
+    if value is None or isinstance(value, str | bool):
+        return True
+    if isinstance(value, int):
+        return -_SAFE_INT <= value <= _SAFE_INT
+    if isinstance(value, list | tuple):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and k.isascii() and _plain(v) for k, v in value.items())
+    return False
+
+
 def canonical_bytes(body: dict[str, Any]) -> bytes:
-    """Return the RFC 8785 (JSON Canonicalization Scheme) encoding of an event body."""
+    """Return the RFC 8785 (JSON Canonicalization Scheme) encoding of an event body.
+
+    Event bodies are plain (see `_plain`), and for those orjson writes the JCS
+    bytes about fifty times faster than the reference implementation, which
+    remains the path for anything else; a property test holds the two equal.
+    """
+    if _plain(body):
+        return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     return rfc8785.dumps(body)
 
 

@@ -61,3 +61,19 @@ class ChainBroken(LedgerError):
 
 class DocumentError(InvalidInput):
     """A file given to import is not what it should be (not an LDM-564 revision, not an export)."""
+
+
+class VerificationFailed(LedgerError):
+    """A signed note, checkpoint or Merkle proof is malformed or does not verify."""
+
+    exit_code = 9
+
+
+class UnsupportedFormat(InvalidInput):
+    """An output file's extension names a format the chart or report cannot be written as."""
+
+
+class RenderFailed(LedgerError):
+    """An outside program a renderer needs (Graphviz `dot`) is missing or failed."""
+
+    exit_code = 10

@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
+from ledger.append import Draft
 from ledger.decisions import governance, milestones
-from ledger.ledger import Draft, Ledger
+from ledger.ledger import Ledger
 from ledger.requests import (
     AddKey,
     ApproveRfc,

@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -65,7 +65,7 @@ from ledger.requests import ImportRevision
 from ledger.results import IMPORT_COUNTS, ImportResult
 from ledger.rules import forecast_after_baseline_move
 from ledger.signing import Signer
-from ledger.state import Milestone, PlanState, Recorded
+from ledger.state import Milestone, PlanState
 
 Progress = Callable[[str], None]
 
@@ -452,14 +452,6 @@ def _approvals(
     return result
 
 
-def _later_change(log: Iterable[Recorded], effective: str) -> Recorded | None:
-    """The latest plan change effective after `effective`, if any."""
-    later = [
-        e for e in log if e.effective > effective and e.type.startswith(("milestone.", "rfc."))
-    ]
-    return max(later, key=lambda e: e.order) if later else None
-
-
 # --- the import ---------------------------------------------------------------------------------
 
 
@@ -510,7 +502,7 @@ def import_revision(
 
     def decide(head: PlanState) -> list[Draft]:
         outcome.decided = True
-        later = _later_change(ledger.log, effective)
+        later = ledger.last_change_after(effective)
         if later is not None:
             raise Refused(
                 f"{source}: the ledger already holds plan changes effective after {day} "

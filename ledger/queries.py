@@ -215,15 +215,26 @@ def history(ledger: Ledger, code: str) -> list[Entry]:
         names = {resolved, *state.milestones[resolved].aliases}
     else:
         names = {code.strip()}
-        if not any(e.subject in names for e in ledger.log):
-            find_milestone(state, code)  # raises NotFound with suggestions
-    events = [
-        e
-        for e in ledger.log
-        if (e.type.startswith("milestone.") and e.subject in names)
-        or e.data.get("release") in names
-        or e.data.get("new_code") in names
-    ]
+    # Links name the Level-2 milestone in their data, not as subject: look those up by type.
+    candidates = ledger.events(ledger.store.select(subjects=sorted(names)))
+    candidates += ledger.events(ledger.store.select(type_="milestone.linked"))
+    candidates += ledger.events(ledger.store.select(type_="milestone.unlinked"))
+    if resolved is None and not candidates:
+        find_milestone(state, code)  # raises NotFound with suggestions
+    seen: set[int] = set()
+    events = []
+    for e in sorted(candidates, key=lambda e: e.seq):
+        if e.seq in seen:
+            continue
+        seen.add(e.seq)
+        if (
+            (e.type.startswith("milestone.") and e.subject in names)
+            or e.data.get("release") in names
+            or e.data.get("new_code") in names
+        ):
+            events.append(e)
+    if resolved is None and not events:
+        find_milestone(state, code)
     return _entries(ledger, events)
 
 
@@ -239,16 +250,10 @@ def log(
     """Events after `since`, filtered by actor, RFC and type (a prefix such as
     `milestone.` matches every milestone event)."""
     rfc_id = check_rfc_id(rfc) if rfc else None
-    events = [
-        e
-        for e in ledger.log[since:]
-        if (actor is None or e.actor == actor)
-        and (rfc_id is None or e.rfc == rfc_id or e.subject == rfc_id)
-        and (type_ is None or e.type == type_ or e.type.startswith(type_.rstrip(".") + "."))
-    ]
-    if limit is not None:
-        events = events[-limit:]
-    return _entries(ledger, events)
+    stored = ledger.store.select(
+        since=since, actor=actor, rfc=rfc_id, type_=type_, limit=limit, newest_first=True
+    )
+    return _entries(ledger, ledger.events(stored[::-1]))
 
 
 # --- late and upcoming ------------------------------------------------------------------------
@@ -311,7 +316,8 @@ def rfc_show(ledger: Ledger, rfc: str) -> RfcSummary:
     found = state.rfcs.get(rfc_id)
     if found is None:
         raise NotFound(f"{rfc_id} is not in this ledger; `milestone rfc list` shows the RFCs")
-    changes = _entries(ledger, [e for e in ledger.log if e.rfc == rfc_id])
+    events = ledger.events(ledger.store.select(rfc=rfc_id))
+    changes = _entries(ledger, [e for e in events if e.rfc == rfc_id])
     return RfcSummary(
         found.id,
         found.title,

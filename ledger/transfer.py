@@ -13,6 +13,7 @@ from pathlib import Path
 
 from events import decode_body
 from ledger.errors import DocumentError, InvalidInput
+from ledger.head import rebuild
 from ledger.store import Store, StoredEvent
 from ledger.verify import Report, verify_rows
 
@@ -88,8 +89,10 @@ def import_log(
             "nothing was imported"
         )
     with store.writing() as txn:
-        for index, row in enumerate(rows, start=1):
-            txn.insert(row)
-            if progress is not None and index % 1000 == 0:
-                progress(index)
+        for start in range(0, len(rows), 1000):
+            txn.insert_many(rows[start : start + 1000])
+            if progress is not None:
+                progress(min(start + 1000, len(rows)))
+        # The plan at the head and the snapshots are derived: fold them from what was loaded.
+        rebuild(txn.conn)
     return report

@@ -22,11 +22,11 @@ from writer_processes import (
 )
 
 from ledger import requests as rq
-from ledger import store as store_module
 from ledger.errors import Conflict, LedgerError, Refused
 from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.store import Store, StoredEvent
+from ledger.store import base as store_base
 from ledger.verify import verify_rows
 
 #: Events `Ledger.create` records: ledger.created, then editor and approver for its creator.
@@ -247,7 +247,12 @@ def test_reads_complete_while_another_connection_holds_the_write_lock(
 ):
     store = open_ledger.store
     length = len(open_ledger.log)
-    uncommitted = StoredEvent(**{**store.read()[-1].as_row(), "seq": length + 1, "id": "pending"})
+    last = store.read()[-1]
+    # Just enough of a body for the database to accept it as the next link of the chain.
+    chained = b'{"prev":"' + last.hash.hex().encode() + b'"}'
+    uncommitted = StoredEvent(
+        **{**last.as_row(), "seq": length + 1, "id": "pending", "body": chained}
+    )
 
     with pytest.raises(RuntimeError, match="roll back"), store.writing() as txn:
         txn.insert(uncommitted)
@@ -327,7 +332,7 @@ def test_writers_whose_search_paths_differ_but_find_one_ledger_share_its_lock(
 def test_a_writer_that_cannot_get_the_lock_in_time_is_told_so(
     open_ledger, admin_key, db_url, monkeypatch
 ):
-    monkeypatch.setattr(store_module, "_LOCK_WAIT_SECONDS", 0.5)
+    monkeypatch.setattr(store_base, "LOCK_WAIT_SECONDS", 0.5)
     late = Ledger.open(db_url)  # its connections wait half a second for the lock
 
     with open_ledger.store.writing():

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from psycopg import sql
 
 from ledger import requests as rq
-from ledger import store as store_module
 from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.store import Store, StoredEvent
+from ledger.store import base as store_base
 
 #: Seconds a test waits for something that should take milliseconds, before failing.
 PATIENCE = 20
@@ -110,8 +110,11 @@ def test_an_append_notifies_the_ledgers_channel_when_it_commits_and_only_then(
     cargs, cparams = store.engine.dialect.create_connect_args(store.engine.url)
     listener = psycopg.connect(*cargs, **cparams, autocommit=True)
     listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(store.channel)))
+    last = store.read()[-1]
+    # Just enough of a body for the database to accept it as the next link of the chain.
+    chained = b'{"prev":"' + last.hash.hex().encode() + b'"}'
     placeholder = StoredEvent(
-        **{**store.read()[-1].as_row(), "seq": len(open_ledger.log) + 1, "id": "rolled-back"}
+        **{**last.as_row(), "seq": last.seq + 1, "id": "rolled-back", "body": chained}
     )
 
     with pytest.raises(RuntimeError), store.writing() as txn:
@@ -130,7 +133,7 @@ def test_an_append_notifies_the_ledgers_channel_when_it_commits_and_only_then(
 def test_a_postgresql_follower_is_woken_by_notify_not_by_polling(
     db_kind, open_ledger, admin_key, db_url, monkeypatch
 ):
-    monkeypatch.setattr(store_module, "_POLL_SECONDS", 3600.0)
+    monkeypatch.setattr(store_base, "POLL_SECONDS", 3600.0)
     follower = Store.open(db_url)
     head = len(open_ledger.log)
     waiting = _waiting(follower, after=head, timeout=600)

@@ -1,4 +1,4 @@
-"""Tests of the LDM-564 parser against facts read by hand from the two real revisions.
+"""Tests of the LDM-564 parser against facts read by hand from the three real revisions.
 
 Every expected value below was written out by reading ../shared/ldm564/*.txt, not by running
 the parser: counts of "3.N" headings and Level-3 lines, labels, titles and dates.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from ldm564_files import REVISION_2018, REVISION_2022, ldm564_dir, read_ldm564
+from ldm564_files import REVISION_2018, REVISION_2019, REVISION_2022, ldm564_dir, read_ldm564
 from ldm564_reference import section3_lines
 
 from ledger.errors import DocumentError
@@ -77,6 +77,37 @@ LABELS_2022 = [
     "LDM-503-RSPb",
     "LDM-503-17a",
 ]
+# The 2019 draft has no table of contents; its labels are zero-padded ("LDM-503-08b") like 2022's.
+LABELS_2019 = [
+    "LDM-503-01",
+    "LDM-503-02",
+    "LDM-503-03",
+    "LDM-503-04",
+    "LDM-503-04b",
+    "LDM-503-05",
+    "LDM-503-08b",
+    "LDM-503-09a",
+    "LDM-503-10a",
+    "LDM-503-06",
+    "LDM-503-07",
+    "LDM-503-10b",
+    "LDM-503-08",
+    "LDM-503-09",
+    "LDM-503-10",
+    "LDM-503-11",
+    "LDM-503-11a",
+    "LDM-503-11b",
+    "LDM-503-12",
+    "LDM-503-13",
+    "LDM-503-13a",
+    "LDM-503-14",
+    "LDM-503-12a",
+    "LDM-503-15a",
+    "LDM-503-15",
+    "LDM-503-16",
+    "LDM-503-17a",
+    "LDM-503-17",
+]
 # Level-3 lines under each release, in the order of the labels above, counted by hand
 # (blank lines and figure captions inside a list do not end it).
 LEVEL3_COUNTS_2018 = [5, 7, 6, 2, 3, 3, 0, 6, 1, 10, 0, 20, 0, 5, 6, 7, 10, 3, 7, 1, 0]
@@ -118,7 +149,38 @@ LEVEL3_COUNTS_2022 = [
     0,
     1,
 ]
+LEVEL3_COUNTS_2019 = [
+    6,
+    6,
+    6,
+    2,
+    4,
+    2,
+    0,
+    14,
+    3,
+    2,
+    1,
+    0,
+    9,
+    0,
+    0,
+    2,
+    4,
+    15,
+    1,
+    2,
+    13,
+    1,
+    0,
+    3,
+    3,
+    1,
+    0,
+    0,
+]
 LEVEL3_TOTAL_2018 = 102
+LEVEL3_TOTAL_2019 = 100
 LEVEL3_TOTAL_2022 = 79
 NO_NEW_FUNCTIONALITY = (
     "No new functionality is associated with this milestone, which represents a refined or "
@@ -137,8 +199,18 @@ def text_2022() -> str:
 
 
 @pytest.fixture(scope="module")
+def text_2019() -> str:
+    return read_ldm564(REVISION_2019)
+
+
+@pytest.fixture(scope="module")
 def revision_2018(text_2018: str) -> Revision:
     return parse_revision(text_2018, source=REVISION_2018)
+
+
+@pytest.fixture(scope="module")
+def revision_2019(text_2019: str) -> Revision:
+    return parse_revision(text_2019, source=REVISION_2019)
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +266,36 @@ def test_the_2022_revision_has_its_handle_title_and_latest_revision(
     assert revision_2022.handle == "LDM-564"
     assert revision_2022.title == "Data Management Releases for Verification/Integration"
     assert revision_2022.latest_revision == date(2022, 8, 13)
+
+
+def test_the_2019_draft_has_its_handle_title_and_latest_revision(revision_2019: Revision) -> None:
+    assert revision_2019.handle == "LDM-564"
+    assert revision_2019.title == "Data Management Releases for Verification/Integration"
+    assert revision_2019.latest_revision == date(2019, 5, 20)
+
+
+def test_the_2019_draft_lists_its_28_releases_in_document_order(revision_2019: Revision) -> None:
+    labels = [release.label for release in revision_2019.releases]
+
+    assert len(labels) == 28
+    assert labels == LABELS_2019
+
+
+def test_section_3_is_found_in_a_rendering_without_a_table_of_contents(
+    text_2019: str, revision_2019: Revision
+) -> None:
+    # The generated draft goes straight from the change record to "1 Introduction".
+    assert "Contents" not in text_2019
+    assert text_2019.count("3 Functionality in DM releases") == 1
+
+    first = revision_2019.releases[0]
+
+    assert (first.label, first.title, first.due, first.completed) == (
+        "LDM-503-01",
+        "Science Platform with WISE data in PDAC",
+        date(2017, 11, 30),
+        date(2018, 5, 30),
+    )
 
 
 def test_the_2018_revision_lists_its_21_releases_in_document_order(
@@ -285,6 +387,24 @@ def test_the_table_of_contents_is_not_taken_for_section_3(revision_2022: Revisio
             None,
         ),
         ("revision_2022", "LDM-503-17a", "Final Pipelines Delivery", date(2024, 7, 10), None),
+        # Completed before its due date.
+        (
+            "revision_2019",
+            "LDM-503-05",
+            "Alert distribution validation",
+            date(2018, 8, 31),
+            date(2018, 7, 17),
+        ),
+        ("revision_2019", "LDM-503-10a", "LSP with Auth and TAP", date(2019, 7, 29), None),
+        # "#" and brackets in a title.
+        (
+            "revision_2019",
+            "LDM-503-13",
+            "Ops rehearsal for data release processing #1 (ComCam data)",
+            date(2020, 11, 6),
+            None,
+        ),
+        ("revision_2019", "LDM-503-17", "Final operations rehearsal", date(2022, 9, 30), None),
     ],
 )
 def test_a_release_keeps_the_title_due_date_and_completion_of_its_heading(
@@ -339,6 +459,24 @@ def test_releases_without_level3_milestones_keep_their_note_in_2022(
     assert _release(revision_2022, "LDM-503-08b").milestones == ()
 
 
+def test_the_2019_releases_without_level3_milestones_keep_their_note(
+    revision_2019: Revision,
+) -> None:
+    empty = [release for release in revision_2019.releases if not release.milestones]
+
+    assert [release.label for release in empty] == [
+        "LDM-503-08b",
+        "LDM-503-10b",
+        "LDM-503-09",
+        "LDM-503-10",
+        "LDM-503-12a",
+        "LDM-503-17a",
+        "LDM-503-17",
+    ]
+    assert all(release.note == NO_NEW_FUNCTIONALITY for release in empty)
+    assert all(release.note is None for release in revision_2019.releases if release.milestones)
+
+
 def test_releases_with_neither_milestones_nor_note_have_no_note_in_2018(
     revision_2018: Revision,
 ) -> None:
@@ -361,6 +499,16 @@ def test_the_2018_revision_has_102_level3_lines_in_section_3(revision_2018: Revi
 
     assert counts == LEVEL3_COUNTS_2018
     assert sum(counts) == LEVEL3_TOTAL_2018
+
+
+def test_the_2019_draft_has_100_level3_lines_for_97_milestones(revision_2019: Revision) -> None:
+    counts = [len(release.milestones) for release in revision_2019.releases]
+    codes = {entry.code for release in revision_2019.releases for entry in release.milestones}
+
+    assert counts == LEVEL3_COUNTS_2019
+    assert sum(counts) == LEVEL3_TOTAL_2019
+    # DM-AP-1, DM-AP-2 and DM-AP-3 are each listed under two releases.
+    assert len(codes) == 97
 
 
 def test_the_2022_revision_has_79_level3_lines_in_section_3(revision_2022: Revision) -> None:
@@ -495,6 +643,69 @@ def test_the_2022_revision_has_79_level3_lines_in_section_3(revision_2022: Revis
                 None,
             ),
         ),
+        # The 2019 draft: completed after its due date, from a generated "(*Due: ...*)".
+        (
+            "revision_2019",
+            "LDM-503-04b",
+            Level3Entry(
+                "DM-NCSA-6",
+                "Ability to transfer files originating from Tucson to NCSA and ingest files at "
+                "NCSA, including metadata and provenance",
+                date(2018, 3, 5),
+                date(2018, 10, 31),
+            ),
+        ),
+        # Completed before it was due (2016).
+        (
+            "revision_2019",
+            "LDM-503-01",
+            Level3Entry(
+                "DM-SUIT-3",
+                "Time series analysis tool for WISE data",
+                date(2016, 9, 30),
+                date(2017, 11, 30),
+            ),
+        ),
+        # A title cut short by P6, kept as written.
+        (
+            "revision_2019",
+            "LDM-503-08",
+            Level3Entry(
+                "DM-NCSA-14",
+                "Data Backbone endpoints in Chile for ingestion and access, distribution over "
+                "WAN, ingest at NCSA into custodial file sto",
+                date(2019, 10, 31),
+                None,
+            ),
+        ),
+        (
+            "revision_2019",
+            "LDM-503-13",
+            Level3Entry("DM-STAFF", "Staffing Checkpoint", date(2019, 12, 2), None),
+        ),
+        # Brackets inside the title before the date part.
+        (
+            "revision_2019",
+            "LDM-503-11b",
+            Level3Entry(
+                "DM-DRP-15",
+                "All varieties of coadd required for object detection and characterization are "
+                "now produced during normal pipeline operation (although not necessarily at the "
+                "ultimately required level of fidelity).",
+                date(2018, 11, 30),
+                date(2018, 11, 30),
+            ),
+        ),
+        (
+            "revision_2019",
+            "LDM-503-09a",
+            Level3Entry(
+                "DM-AP-9",
+                "JOINTCAL1: Jointcal at a functional level",
+                date(2018, 7, 20),
+                date(2018, 11, 29),
+            ),
+        ),
     ],
 )
 def test_a_level3_line_is_read_whatever_its_bullet_and_italics(
@@ -549,6 +760,36 @@ def test_a_level3_milestone_listed_under_two_releases_is_kept_under_both(
     assert holders(revision_2018, "DM-DRP-33") == ["LDM-503-13", "LDM-503-14"]
     assert holders(revision_2022, "DM-NCSA-16") == ["LDM-503-09", "LDM-503-11a", "LDM-503-11"]
     assert holders(revision_2022, "DM-DAX-2") == ["LDM-503-09", "LDM-503-10a"]
+
+
+def test_the_2019_draft_lists_dm_ap_1_to_3_under_two_releases_each(
+    revision_2019: Revision,
+) -> None:
+    holders: dict[str, list[str]] = {}
+    for release in revision_2019.releases:
+        for entry in release.milestones:
+            holders.setdefault(entry.code, []).append(release.label)
+
+    shared = {code: labels for code, labels in holders.items() if len(labels) > 1}
+
+    assert shared == {
+        "DM-AP-1": ["LDM-503-02", "LDM-503-03"],
+        "DM-AP-2": ["LDM-503-03", "LDM-503-09a"],
+        "DM-AP-3": ["LDM-503-03", "LDM-503-09a"],
+    }
+
+
+def test_four_milestones_leave_the_plan_in_2019_and_return_in_2022(
+    revision_2018: Revision, revision_2019: Revision, revision_2022: Revision
+) -> None:
+    def codes(revision: Revision) -> set[str]:
+        return {entry.code for release in revision.releases for entry in release.milestones}
+
+    returning = {"DM-DAX-5", "DM-DAX-9", "DM-NCSA-16", "DM-SQRE-2"}
+
+    assert returning <= codes(revision_2018)
+    assert returning.isdisjoint(codes(revision_2019))
+    assert returning <= codes(revision_2022)
 
 
 def test_dm_ap_18_appears_only_in_the_2022_revision(
@@ -695,6 +936,111 @@ def test_the_2022_change_record_joins_wrapped_descriptions_and_keeps_a_blank_ver
     )
 
 
+def test_the_2019_draft_ends_its_change_record_with_an_undated_tbd_row(
+    revision_2019: Revision,
+) -> None:
+    # Line 25 reads "TBD<TAB>2019-XX-XX<TAB>Update milestones for month end April 2019.<TAB>...".
+    assert revision_2019.change_record == (
+        ChangeRecordEntry(
+            "1.0",
+            date(2017, 8, 18),
+            "Initial version. Approved in RFC-373.",
+            "W. O'Mullane",
+            "RFC-373",
+        ),
+        ChangeRecordEntry(
+            None, date(2018, 3, 16), "Synchronize milestones with PMCS.", "J.D. Swinbank", None
+        ),
+        ChangeRecordEntry(
+            "1.1",
+            date(2018, 6, 18),
+            "Update release plan with baseline. Approved in RFC-497",
+            "J.D. Swinbank",
+            "RFC-497",
+        ),
+        ChangeRecordEntry(
+            "1.2",
+            date(2018, 7, 17),
+            "Provide text for L2 milestones which do not contain L3 milestones. Approved in "
+            "RFC-501.",
+            "J.D. Swinbank",
+            "RFC-501",
+        ),
+        ChangeRecordEntry(
+            None, None, "Update milestones for month end April 2019.", "J.D. Swinbank", None
+        ),
+    )
+    assert [row.draft for row in revision_2019.change_record] == [False] * 4 + [True]
+
+
+def test_a_draft_row_names_no_rfc_so_nothing_pins_it_on_an_older_one(
+    revision_2019: Revision,
+) -> None:
+    newest = revision_2019.change_record[-1]
+
+    # The importer takes the newest row's RFC; the draft's is none, not RFC-501 of the row before.
+    assert (newest.version, newest.on, newest.rfc) == (None, None, None)
+
+
+def test_a_draft_row_has_no_date_to_give_a_reader_that_asks_for_one(
+    revision_2019: Revision,
+) -> None:
+    dated, draft = revision_2019.change_record[3], revision_2019.change_record[4]
+
+    assert dated.date == date(2018, 7, 17)
+    with pytest.raises(DocumentError, match=r"draft.*no version or date yet") as raised:
+        _ = draft.date
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("version", "when"),
+    [("TBD", "2019-05-XX"), ("TBC", "TBD"), ("", "2019-XX-XX"), ("tbd", "")],
+)
+def test_other_placeholders_also_make_a_draft_row(text_2019: str, version: str, when: str) -> None:
+    text = text_2019.replace("TBD\t2019-XX-XX\t", f"{version}\t{when}\t", 1)
+
+    newest = parse_revision(text, source="draft.txt").change_record[-1]
+
+    assert (newest.version, newest.on, newest.description) == (
+        None,
+        None,
+        "Update milestones for month end April 2019.",
+    )
+
+
+def test_a_draft_version_with_a_real_date_keeps_the_date(text_2019: str) -> None:
+    text = text_2019.replace("TBD\t2019-XX-XX\t", "TBD\t2019-05-20\t", 1)
+
+    newest = parse_revision(text, source="draft.txt").change_record[-1]
+
+    assert (newest.version, newest.on) == (None, date(2019, 5, 20))
+
+
+@pytest.mark.parametrize(
+    ("cells", "complaint"),
+    [
+        ("TBD\tsoon\t", "'soon' where the date goes"),
+        ("1.3\t\t", "no date under version '1.3'"),
+        ("1.3\t2019-13-01\t", "'2019-13-01', which is not a real calendar date"),
+        ("draft\t2019-05-20\t", "has version 'draft'"),
+    ],
+)
+def test_a_change_record_row_that_cannot_be_read_is_refused_not_dropped(
+    text_2019: str, cells: str, complaint: str
+) -> None:
+    text = text_2019.replace("TBD\t2019-XX-XX\t", cells, 1)
+
+    with pytest.raises(DocumentError) as raised:
+        parse_revision(text, source="bad.txt")
+
+    message = str(raised.value)
+    assert message.startswith("bad.txt: ")
+    assert "line 25 " in message
+    assert complaint in message
+    assert "\n" not in message
+
+
 # --- what is not an LDM-564 revision ------------------------------------------------------
 
 
@@ -794,13 +1140,14 @@ def test_a_release_without_a_due_line_is_refused_naming_the_release(text_2018: s
 
 
 def test_the_reference_reader_keeps_one_line_per_heading_due_line_and_level3_line(
-    text_2018: str, text_2022: str
+    text_2018: str, text_2019: str, text_2022: str
 ) -> None:
     lines_2018 = section3_lines(text_2018)
     lines_2022 = section3_lines(text_2022)
 
     assert len(lines_2018) == 21 + 21 + LEVEL3_TOTAL_2018
     assert len(lines_2022) == 36 + 36 + LEVEL3_TOTAL_2022
+    assert len(section3_lines(text_2019)) == 28 + 28 + LEVEL3_TOTAL_2019
 
 
 def test_the_reference_reader_normalises_bullets_and_italics(text_2022: str) -> None:
@@ -819,8 +1166,14 @@ def test_the_reference_reader_normalises_bullets_and_italics(text_2022: str) -> 
     assert not any(line.startswith(("FIGURE", "No new functionality")) for line in lines)
 
 
-def test_the_parser_and_the_reference_reader_agree_on_both_revisions(
-    text_2018: str, text_2022: str, revision_2018: Revision, revision_2022: Revision
+def test_the_parser_and_the_reference_reader_agree_on_all_three_revisions(
+    text_2018: str,
+    text_2019: str,
+    text_2022: str,
+    revision_2018: Revision,
+    revision_2019: Revision,
+    revision_2022: Revision,
 ) -> None:
     assert _render(revision_2018) == section3_lines(text_2018)
+    assert _render(revision_2019) == section3_lines(text_2019)
     assert _render(revision_2022) == section3_lines(text_2022)

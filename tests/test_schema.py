@@ -31,7 +31,7 @@ def test_a_new_ledger_records_the_schema_version(ledger, db_url):
         ).scalar()
     engine.dispose()
 
-    assert version == str(SCHEMA_VERSION) == "1"
+    assert version == str(SCHEMA_VERSION) == "2"
 
 
 def test_a_ledger_from_a_newer_version_is_refused_with_what_to_do(ledger, db_url, admin_key):
@@ -64,7 +64,7 @@ def test_init_over_a_ledger_of_another_version_changes_nothing(ledger, db_url, a
     with pytest.raises(UnsupportedSchema):
         Ledger.create(db_url, name="again", signer=admin_key, actor="alice")
 
-    _version_is(db_url, "1")
+    _version_is(db_url, str(SCHEMA_VERSION))
     store = Store.open(db_url)
     assert verify_rows(store.iter_all()).ok
     store.close()

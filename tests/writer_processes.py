@@ -147,7 +147,9 @@ def hold_write_lock_until_killed(url: str, acks: Connection) -> None:
     verify): it stands for a command cut off between its insert and its commit.
     """
     store = Store.open(url)
-    head = store.last_seq()
+    last = store.head()
+    assert last is not None
+    head, prev = last.seq, last.hash.hex()
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     placeholder = StoredEvent(
         seq=head + 1,
@@ -160,7 +162,8 @@ def hold_write_lock_until_killed(url: str, acks: Connection) -> None:
         idem=None,
         recorded_at=now,
         effective=now,
-        body=b"{}",
+        # Just enough of a body for the database to accept it as the next link of the chain.
+        body=b'{"prev":"' + prev.encode() + b'"}',
         hash=bytes(32),
         sig=bytes(64),
     )

@@ -13,8 +13,8 @@ from events.catalogue import (
     RoleGranted,
     RoleRevoked,
 )
+from ledger.append import Draft
 from ledger.errors import NotFound, Refused
-from ledger.ledger import Draft
 from ledger.requests import (
     AddKey,
     ApproveRfc,

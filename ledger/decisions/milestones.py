@@ -17,8 +17,8 @@ from events.catalogue import (
     MilestoneUnlinked,
     MilestoneWithdrawn,
 )
+from ledger.append import Draft
 from ledger.errors import InvalidInput, Refused
-from ledger.ledger import Draft
 from ledger.requests import (
     CompleteMilestone,
     DefineMilestone,

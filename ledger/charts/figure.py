@@ -1,0 +1,81 @@
+"""The matplotlib parts every chart shares: a figure, a date axis, a today line, saving.
+
+Figures are made with the Agg canvas directly rather than pyplot, so drawing keeps no
+figures in global state and two charts drawn at once cannot mix. The one global touched
+is matplotlib's rcParams, for two SVG settings held only while saving (matplotlib takes
+them from nowhere else).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ledger.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+DPI = 100
+
+# File metadata without dates, so that the same report draws to the same bytes.
+_METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}
+
+
+def day_number(iso: str) -> float:
+    """An ISO date as the number matplotlib places dates by."""
+    from matplotlib.dates import date2num
+
+    return float(date2num(date.fromisoformat(iso)))
+
+
+def new_figure(size: tuple[int, int]) -> Figure:
+    """A figure of exactly `size` pixels (width, height) when saved as PNG."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    width, height = size
+    if width < 100 or height < 100:
+        raise InvalidInput(
+            f"a chart of {width}x{height} pixels is too small; give at least 100x100"
+        )
+    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def date_axis(axes: Axes) -> None:
+    """Dates along x, labelled as concisely as the span allows."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator()
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.set_xlabel("Date")
+
+
+def today_line(axes: Axes, today: str) -> Line2D:
+    """A dashed vertical line at the day the plan is judged on, in the legend as `today`."""
+    return axes.axvline(
+        day_number(today),
+        color="tab:red",
+        linestyle="--",
+        linewidth=1.2,
+        label=f"today ({today})",
+        zorder=1,
+    )
+
+
+def save(figure: Figure, out: Path, fmt: str) -> None:
+    """Save `figure` to `out` as `fmt` (png, svg or pdf)."""
+    import matplotlib
+
+    try:
+        # Text stays text in SVG (searchable, and testable); a fixed salt keeps ids stable.
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "milestone-ledger"}):
+            figure.savefig(out, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
+    except OSError as error:
+        raise InvalidInput(f"cannot write {out}: {error.strerror or error}") from None

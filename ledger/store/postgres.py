@@ -1,0 +1,169 @@
+"""PostgreSQL: for teams with many writers. One ledger per schema, an advisory lock per
+ledger, LISTEN/NOTIFY for followers."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from ledger.errors import NotInitialised
+from ledger.store import base
+from ledger.store.base import Store, first_line
+
+if TYPE_CHECKING:
+    import psycopg
+
+_LEDGER_SCHEMA = (
+    "SELECT coalesce((SELECT n.nspname FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('events')), "
+    "current_schema())"
+)
+
+
+def ledger_tag(schema: str) -> tuple[int, str]:
+    """The advisory lock key and NOTIFY channel of the ledger in PostgreSQL schema `schema`.
+
+    Advisory locks and notifications are scoped to one database already, and a
+    database holds one ledger per schema, so the schema names the ledger. The
+    key is 64 bits of a hash: two ledgers sharing a key would merely take
+    turns, never corrupt each other. The channel is hashed as well, because a
+    channel name is limited to 63 bytes and a schema name may not be a plain
+    identifier.
+    """
+    digest = hashlib.sha256(f"milestone-ledger/{schema}".encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    return key, f"milestone_{digest[8:16].hex()}"
+
+
+def make_engine(url: sa.URL) -> Engine:
+    """An engine with pre-ping: bot replicas hold pools for days, across server restarts."""
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+class PostgresStore(Store):
+    """A ledger in one schema of a PostgreSQL database."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str, *, engine: Engine) -> None:
+        super().__init__(url, engine=engine)
+        #: The schema holding this ledger, its lock key and its channel.
+        self.schema: str | None = None
+        self.lock_key: int | None = None
+        self.channel: str | None = None
+        self._listener: psycopg.Connection[Any] | None = None
+        self._listener_guard = threading.Lock()
+
+    def identify(self) -> None:
+        """Find the schema of this URL's ledger: its lock key and channel follow.
+
+        That is the schema of the events table the search_path resolves to (or,
+        before there is one, the schema it will be created in), so that every
+        writer of one table takes one lock even if their search_paths differ.
+        """
+        try:
+            with self.engine.connect() as conn:
+                schema = conn.execute(sa.text(_LEDGER_SCHEMA)).scalar()
+        except DBAPIError as error:
+            raise NotInitialised(
+                f"cannot connect to the database at {self.where}: {first_line(error)}"
+            ) from None
+        if schema is None:
+            raise NotInitialised(
+                f"the search_path of {self.where} names no schema that exists; create the "
+                "schema first, or fix the options=-csearch_path=... part of the URL"
+            )
+        self.schema = schema
+        self.lock_key, self.channel = ledger_tag(schema)
+
+    def close(self) -> None:
+        """Release pooled connections and the listening connection, if any."""
+        with self._listener_guard:
+            self._drop_listener()
+        super().close()
+
+    def _begin_locked(self, conn: Connection) -> Connection:
+        # Each statement must see what the previous lock holder committed;
+        # under REPEATABLE READ the snapshot would predate the lock wait.
+        return conn.execution_options(isolation_level="READ COMMITTED")
+
+    def _take_lock(self, conn: Connection) -> None:
+        if self.lock_key is None:
+            self.identify()
+        # One round trip; both values are ours (an int, a constant).
+        conn.exec_driver_sql(
+            f"SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'; "
+            f"SELECT pg_advisory_xact_lock({int(self.lock_key or 0)})"
+        )
+
+    def _committing(self, conn: Connection, last_written: int) -> None:
+        # Delivered at commit, and only if the commit happens.
+        conn.execute(
+            sa.text("SELECT pg_notify(:channel, :seq)"),
+            {"channel": self.channel, "seq": str(last_written)},
+        )
+
+    def _is_lock_wait(self, error: OperationalError) -> bool:
+        return getattr(error.orig, "sqlstate", None) == "55P03"
+
+    # --- following ------------------------------------------------------------------------
+
+    def wait_for_events(self, *, after: int, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for an event with seq > `after`; True if one exists.
+
+        LISTEN on this ledger's channel over a connection of its own (kept
+        between calls), woken by the NOTIFY each append sends at commit. The
+        last seq is read again before every wait and after every wake-up, so a
+        notification lost or merged costs nothing, and since seqs are gap-free
+        and commit in order, a follower that resumes after N never skips an
+        event that commits later. Safe to call from several threads.
+        """
+        import psycopg
+
+        deadline = time.monotonic() + timeout
+        with self._listener_guard:
+            try:
+                while True:
+                    listener = self._listening()
+                    # LISTEN is in force before this look: an event that commits
+                    # after it is notified, one that committed before is seen.
+                    row = listener.execute("SELECT max(seq) FROM events").fetchone()
+                    if row is not None and int(row[0] or 0) > after:
+                        return True
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    for _ in listener.notifies(timeout=remaining, stop_after=1):
+                        pass
+            except psycopg.OperationalError:
+                # The connection broke (server restart, network): forget it and
+                # poll through the pool for what is left; the next call listens again.
+                self._drop_listener()
+        return super().wait_for_events(after=after, timeout=max(0.0, deadline - time.monotonic()))
+
+    def _listening(self) -> psycopg.Connection[Any]:
+        """The connection that LISTENs on this ledger's channel (opened on first use)."""
+        if self._listener is None or self._listener.closed:
+            import psycopg
+            from psycopg import sql
+
+            cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
+            # Autocommit: LISTEN takes effect at once, and each look at the last
+            # seq sees everything committed by then.
+            listener = psycopg.connect(*cargs, **cparams, autocommit=True)
+            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel or "")))
+            self._listener = listener
+        return self._listener
+
+    def _drop_listener(self) -> None:
+        if self._listener is not None:
+            try:
+                self._listener.close()
+            finally:
+                self._listener = None

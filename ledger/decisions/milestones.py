@@ -23,6 +23,7 @@ from ledger.requests import (
     CompleteMilestone,
     DefineMilestone,
     LinkMilestone,
+    Membership,
     MoveMilestone,
     RenameMilestone,
     ReopenMilestone,
@@ -71,9 +72,7 @@ def retitle(state: PlanState, request: RetitleMilestone, *, today: date) -> list
     return [Draft(MilestoneRetitled(code=milestone.code, title=request.title), milestone.code)]
 
 
-def _membership(
-    state: PlanState, request: LinkMilestone | UnlinkMilestone, verb: str
-) -> tuple[str, str, bool]:
+def _membership(state: PlanState, request: Membership, verb: str) -> tuple[str, str, bool]:
     """The Level-3 code, the Level-2 code, and whether the first is under the second."""
     milestone = live_milestone(state, request.code)
     parent = live_milestone(state, request.release)

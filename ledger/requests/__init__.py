@@ -14,12 +14,15 @@ from ledger.requests.admin import (
     RejectRfc,
     RevokeKey,
     RevokeRole,
+    RoleChange,
 )
 from ledger.requests.base import Change, Needs, Read, Request, Spec
 from ledger.requests.milestones import (
     CompleteMilestone,
     DefineMilestone,
     LinkMilestone,
+    Membership,
+    MilestoneChange,
     MoveMilestone,
     RenameMilestone,
     ReopenMilestone,
@@ -90,6 +93,8 @@ __all__ = [
     "ListLate",
     "ListRfcs",
     "ListUpcoming",
+    "Membership",
+    "MilestoneChange",
     "MoveMilestone",
     "Needs",
     "OpenRfc",
@@ -102,6 +107,7 @@ __all__ = [
     "RetitleMilestone",
     "RevokeKey",
     "RevokeRole",
+    "RoleChange",
     "ShowHistory",
     "ShowLog",
     "ShowMilestone",

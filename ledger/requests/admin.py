@@ -88,10 +88,9 @@ class RejectRfc(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class GrantRole(Change):
-    """Give an actor a role (editor, approver or admin)."""
+class RoleChange(Change):
+    """A change to the roles an actor holds (admin)."""
 
-    WORDS = ("grant",)
     actor: str = arg("the actor, e.g. alice or slack:T024BE7LD/U012AB3CD")
     role: str = arg(ROLE_HELP)
 
@@ -106,21 +105,17 @@ class GrantRole(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RevokeRole(Change):
+class GrantRole(RoleChange):
+    """Give an actor a role (editor, approver or admin)."""
+
+    WORDS = ("grant",)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevokeRole(RoleChange):
     """Take a role from an actor."""
 
     WORDS = ("ungrant",)
-    actor: str = arg("the actor")
-    role: str = arg(ROLE_HELP)
-
-    def __post_init__(self) -> None:
-        self._set("actor", check_actor(self.actor))
-        self._set("role", check_role(self.role))
-
-    @property
-    def needs(self) -> Needs:
-        """An admin."""
-        return Needs("admin", "change roles")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

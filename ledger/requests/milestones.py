@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, ClassVar
 
 from ledger.checks import MAX_REASON, MAX_TITLE, check_code, check_date, check_rfc_id, check_text
 from ledger.errors import InvalidInput
 from ledger.requests.base import Change, Needs, arg, flag, many, opt
 from ledger.requests.reads import CODE_HELP
+
+if TYPE_CHECKING:
+    from ledger.rules import RfcNeed
 
 RFC_HELP = "the RFC this change is made under, e.g. RFC-781"
 REASON_HELP = "why (recorded in the log)"
@@ -23,14 +27,35 @@ def _reason(reason: str | None) -> str | None:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DefineMilestone(Change):
+class MilestoneChange(Change):
+    """A change to one milestone, by an editor; made under the RFC its --rfc names."""
+
+    #: Whether it needs an RFC: most changes do when the ledger's baseline control is on.
+    RFC_NEED: ClassVar[RfcNeed] = "baseline control"
+    code: str = arg(CODE_HELP)
+
+    @property
+    def needs(self) -> Needs:
+        """An editor, and an RFC as `RFC_NEED` says."""
+        verb = self.WORDS[0]
+        doing = f"{verb.removesuffix('e')}ing {self.code.strip()}"  # "defining DM-AP-18"
+        return Needs("editor", f"{verb} milestones", self.RFC_NEED, doing)
+
+    @property
+    def under(self) -> str | None:
+        """The RFC named by --rfc, if the change offers it and it was given."""
+        rfc: str | None = getattr(self, "rfc", None)
+        return rfc
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DefineMilestone(MilestoneChange):
     """Add a milestone to the plan."""
 
     WORDS = ("define",)
     EXAMPLES = (
         'define DM-AP-18 "Alert packet generation" --due 2020-05-29 --in LDM-503-05 --rfc RFC-781',
     )
-    code: str = arg(CODE_HELP)
     title: str = arg("the milestone's title")
     due: date = opt("due date, YYYY-MM-DD (baseline and forecast)", required=True)
     level: int | None = opt("2 for a test milestone, 3 for a milestone under one", type=int)
@@ -62,23 +87,12 @@ class DefineMilestone(Change):
         self._set("releases", tuple(check_code(r, what="Level-2 code") for r in self.releases))
         self._set("rfc", _rfc(self.rfc))
 
-    @property
-    def needs(self) -> Needs:
-        """An editor; an RFC under baseline control."""
-        return Needs("editor", "define milestones", "baseline control", f"defining {self.code}")
-
-    @property
-    def under(self) -> str | None:
-        """The RFC named by --rfc."""
-        return self.rfc
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MoveMilestone(Change):
+class MoveMilestone(MilestoneChange):
     """Move a milestone's forecast date, or with --baseline its baseline (which needs an RFC)."""
 
     WORDS = ("move",)
-    code: str = arg(CODE_HELP)
     to: date = arg("the new date, YYYY-MM-DD", metavar="DATE")
     baseline: bool = flag("move the approved baseline instead of the forecast")
     rfc: str | None = opt(RFC_HELP)
@@ -95,53 +109,37 @@ class MoveMilestone(Change):
         doing = f"moving the baseline of {self.code.strip()}"
         return Needs("editor", "move milestones", "always" if self.baseline else "no", doing)
 
-    @property
-    def under(self) -> str | None:
-        """The RFC named by --rfc."""
-        return self.rfc
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CompleteMilestone(Change):
+class CompleteMilestone(MilestoneChange):
     """Mark a milestone done."""
 
     WORDS = ("complete",)
     EXAMPLES = ("complete DM-AP-18", "complete DM-AP-18 on 2020-05-31")
-    code: str = arg(CODE_HELP)
+    RFC_NEED = "no"
     on: date | None = opt("the day it was done, YYYY-MM-DD (default: today)")
 
     def __post_init__(self) -> None:
         self._set("on", check_date(self.on, what="completion date"))
 
-    @property
-    def needs(self) -> Needs:
-        """An editor."""
-        return Needs("editor", "complete milestones")
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReopenMilestone(Change):
+class ReopenMilestone(MilestoneChange):
     """Mark a completed milestone as not done after all."""
 
     WORDS = ("reopen",)
-    code: str = arg(CODE_HELP)
+    RFC_NEED = "no"
     reason: str = opt(REASON_HELP, required=True)
 
     def __post_init__(self) -> None:
         self._set("reason", check_text(self.reason, what="reason", limit=MAX_REASON))
 
-    @property
-    def needs(self) -> Needs:
-        """An editor."""
-        return Needs("editor", "reopen milestones")
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RetitleMilestone(Change):
+class RetitleMilestone(MilestoneChange):
     """Change a milestone's title."""
 
     WORDS = ("retitle",)
-    code: str = arg(CODE_HELP)
     title: str = arg("the new title")
     rfc: str | None = opt(RFC_HELP)
 
@@ -149,72 +147,37 @@ class RetitleMilestone(Change):
         self._set("title", check_text(self.title, what="title", limit=MAX_TITLE))
         self._set("rfc", _rfc(self.rfc))
 
-    @property
-    def needs(self) -> Needs:
-        """An editor; an RFC under baseline control."""
-        doing = f"retitling {self.code.strip()}"
-        return Needs("editor", "retitle milestones", "baseline control", doing)
 
-    @property
-    def under(self) -> str | None:
-        """The RFC named by --rfc."""
-        return self.rfc
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Membership(MilestoneChange):
+    """A change to which Level-2 milestone a Level-3 milestone is under."""
+
+    release: str = arg("the Level-2 code")
+    rfc: str | None = opt(RFC_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("rfc", _rfc(self.rfc))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LinkMilestone(Change):
+class LinkMilestone(Membership):
     """Put a Level-3 milestone under a Level-2 milestone."""
 
     WORDS = ("link",)
-    code: str = arg(CODE_HELP)
-    release: str = arg("the Level-2 code")
-    rfc: str | None = opt(RFC_HELP)
-
-    def __post_init__(self) -> None:
-        self._set("rfc", _rfc(self.rfc))
-
-    @property
-    def needs(self) -> Needs:
-        """An editor; an RFC under baseline control."""
-        doing = f"linking {self.code.strip()}"
-        return Needs("editor", "link milestones", "baseline control", doing)
-
-    @property
-    def under(self) -> str | None:
-        """The RFC named by --rfc."""
-        return self.rfc
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class UnlinkMilestone(Change):
+class UnlinkMilestone(Membership):
     """Take a Level-3 milestone out of a Level-2 milestone."""
 
     WORDS = ("unlink",)
-    code: str = arg(CODE_HELP)
-    release: str = arg("the Level-2 code")
-    rfc: str | None = opt(RFC_HELP)
-
-    def __post_init__(self) -> None:
-        self._set("rfc", _rfc(self.rfc))
-
-    @property
-    def needs(self) -> Needs:
-        """An editor; an RFC under baseline control."""
-        doing = f"unlinking {self.code.strip()}"
-        return Needs("editor", "unlink milestones", "baseline control", doing)
-
-    @property
-    def under(self) -> str | None:
-        """The RFC named by --rfc."""
-        return self.rfc
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class WithdrawMilestone(Change):
+class WithdrawMilestone(MilestoneChange):
     """Take a milestone out of the plan (its history stays)."""
 
     WORDS = ("withdraw",)
-    code: str = arg(CODE_HELP)
     reason: str = opt(REASON_HELP, required=True)
     rfc: str | None = opt(RFC_HELP)
 
@@ -222,20 +185,9 @@ class WithdrawMilestone(Change):
         self._set("reason", check_text(self.reason, what="reason", limit=MAX_REASON))
         self._set("rfc", _rfc(self.rfc))
 
-    @property
-    def needs(self) -> Needs:
-        """An editor; an RFC under baseline control."""
-        doing = f"withdrawing {self.code.strip()}"
-        return Needs("editor", "withdraw milestones", "baseline control", doing)
-
-    @property
-    def under(self) -> str | None:
-        """The RFC named by --rfc."""
-        return self.rfc
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RenameMilestone(Change):
+class RenameMilestone(MilestoneChange):
     """Give a milestone a new code; the old code stays as an alias."""
 
     WORDS = ("rename",)
@@ -246,14 +198,3 @@ class RenameMilestone(Change):
     def __post_init__(self) -> None:
         self._set("new_code", check_code(self.new_code, what="new code"))
         self._set("rfc", _rfc(self.rfc))
-
-    @property
-    def needs(self) -> Needs:
-        """An editor; an RFC under baseline control."""
-        doing = f"renaming {self.code.strip()}"
-        return Needs("editor", "rename milestones", "baseline control", doing)
-
-    @property
-    def under(self) -> str | None:
-        """The RFC named by --rfc."""
-        return self.rfc

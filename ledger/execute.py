@@ -67,11 +67,15 @@ DECISIONS: dict[type[Change], Decision] = {
 
 def decide(request: Change, state: PlanState, *, today: date) -> list[Draft]:
     """The facts `request` records on `state` (pure: no role or RFC check, no database)."""
+    drafts: list[Draft] = _decision(request)(state, request, today=today)
+    return drafts
+
+
+def _decision(request: Change) -> Decision:
     decision = DECISIONS.get(type(request))
     if decision is None:
         raise TypeError(f"no decision for {type(request).__name__}")
-    drafts: list[Draft] = decision(state, request, today=today)
-    return drafts
+    return decision
 
 
 def record(
@@ -90,8 +94,7 @@ def record(
     `Conflict` if anything was appended after that seq. A refused change raises
     a typed error and records nothing.
     """
-    if type(request) not in DECISIONS:
-        raise TypeError(f"no decision for {type(request).__name__}")
+    _decision(request)  # an unknown request is a bug: say so before taking the write lock
     today = ledger.clock().date()
     return append(
         request.needs,
@@ -124,6 +127,8 @@ def append(
     """
 
     def checked(head: PlanState) -> list[Draft]:
+        # `Ledger.append` has just authorised the same signer and actor (the same rule
+        # function); asking again is how the role check learns the actor a key acts for.
         who = authorise(head, signer=signer, actor=actor)
         require_role(head, who, needs.role, needs.may)
         state, rfc_id = change_control(

@@ -72,19 +72,20 @@ def fail(error: LedgerError) -> typer.Exit:
 
 def answer(
     ctx: typer.Context,
-    request: Callable[[], Request],
+    build: Callable[[], Request],
     *,
     as_json: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> None:
-    """Build the request, have the ledger handle it, print the result, exit with its status."""
+    """Build the request (refusals of its input are reported like any other), have the
+    ledger handle it, print the result, and exit with its status."""
     from cli import render
     from ledger.handle import Context, handle
 
     settings = settings_of(ctx)
     context = Context(settings.open_ledger, settings.load_signer, progress=progress)
     try:
-        result = handle(request(), context=context)
+        result = handle(build(), context=context)
     except LedgerError as error:
         raise fail(error) from None
     if context.opened is not None:

@@ -11,20 +11,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from events import (
-    GENESIS_PREV,
-    Fact,
-    body_hash,
-    canonical_bytes,
-    decode_body,
-    fact_data,
-    format_instant,
-)
+from events.codec import GENESIS_PREV, body_hash, canonical_bytes, decode_body, format_instant
 from ledger.signing import Signer
 from ledger.state import Recorded
 from ledger.store import StoredEvent
+
+if TYPE_CHECKING:
+    from events.catalogue import Fact
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,8 @@ def seal(
     now: datetime,
 ) -> list[tuple[StoredEvent, Recorded]]:
     """The rows (and their decoded events) that record `drafts` after the head `after`."""
+    from events.catalogue import fact_data
+
     prev = after.hash.hex() if after is not None else GENESIS_PREV
     seq = after.seq if after is not None else 0
     # Never earlier than the previous event, even if this clock is behind.

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from events.catalogue import LedgerCreated, RoleGranted
 from ledger import head as heads
 from ledger import views
 from ledger.append import Draft, seal
@@ -75,6 +74,8 @@ class Ledger:
     ) -> Ledger:
         """Create a ledger: the genesis event names `actor` admin with `signer`'s key,
         and grants that actor the editor and approver roles too."""
+        from events.catalogue import LedgerCreated, RoleGranted
+
         ledger = cls(Store.open(url, create=True), clock=clock)
         ledger.refresh()
         if ledger._head.position:

@@ -6,6 +6,7 @@ that front ends render; none of them prints or changes anything.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -14,8 +15,10 @@ from ledger.commands import check_rfc_id, find_milestone
 from ledger.describe import describe
 from ledger.errors import InvalidInput, NotFound
 from ledger.ledger import Ledger, View
+from ledger.records import decode_row
 from ledger.signing import signature_ok
-from ledger.state import Milestone, Recorded
+from ledger.state import Milestone
+from ledger.store import StoredEvent
 
 
 @dataclass(frozen=True)
@@ -172,18 +175,38 @@ class Entry:
     signature: str  # ok | BAD | unknown key
 
 
-def _entries(ledger: Ledger, events: list[Recorded]) -> list[Entry]:
+def _entries(ledger: Ledger, stored: Sequence[StoredEvent]) -> list[Entry]:
+    """Rows as entries, each with its signature checked once; a row whose body does not
+    decode is listed as damaged rather than hidden (`verify` says more)."""
     state = ledger.state()
-    sigs = {stored.seq: stored for stored in ledger.store.rows([e.seq for e in events])}
     entries = []
-    for event in events:
-        stored = sigs.get(event.seq)
-        key = state.keys.get(event.key)
-        if key is None or stored is None:
+    for row in stored:
+        if row.seq > ledger.length:
+            continue  # not recorded by the ledger: only `verify` speaks of it
+        key = state.keys.get(row.key)
+        if key is None:
             signature = "unknown key"
         else:
-            good = signature_ok(bytes.fromhex(key.public_key), stored.hash, stored.sig)
-            signature = "ok" if good and stored.body_hash_ok else "BAD"
+            good = signature_ok(bytes.fromhex(key.public_key), row.hash, row.sig)
+            signature = "ok" if good and row.body_hash_ok else "BAD"
+        try:
+            event = decode_row(row)
+        except ValueError as error:
+            entries.append(
+                Entry(
+                    row.seq,
+                    row.recorded_at,
+                    row.effective,
+                    row.actor,
+                    row.type,
+                    row.subject,
+                    f"damaged: {error}",
+                    row.rfc,
+                    None,
+                    "BAD",
+                )
+            )
+            continue
         rfc_state = None
         if event.rfc is not None:
             found = state.rfcs.get(event.rfc)
@@ -216,26 +239,32 @@ def history(ledger: Ledger, code: str) -> list[Entry]:
     else:
         names = {code.strip()}
     # Links name the Level-2 milestone in their data, not as subject: look those up by type.
-    candidates = ledger.events(ledger.store.select(subjects=sorted(names)))
-    candidates += ledger.events(ledger.store.select(type_="milestone.linked"))
-    candidates += ledger.events(ledger.store.select(type_="milestone.unlinked"))
-    if resolved is None and not candidates:
-        find_milestone(state, code)  # raises NotFound with suggestions
-    seen: set[int] = set()
-    events = []
-    for e in sorted(candidates, key=lambda e: e.seq):
-        if e.seq in seen:
+    candidates = {
+        row.seq: row
+        for query in (
+            {"subjects": sorted(names)},
+            {"type_": "milestone.linked"},
+            {"type_": "milestone.unlinked"},
+        )
+        for row in ledger.store.select(**query)
+    }
+    rows = []
+    for row in sorted(candidates.values(), key=lambda r: r.seq):
+        try:
+            e = decode_row(row)
+        except ValueError:
+            if row.subject in names:
+                rows.append(row)  # listed as damaged
             continue
-        seen.add(e.seq)
         if (
             (e.type.startswith("milestone.") and e.subject in names)
             or e.data.get("release") in names
             or e.data.get("new_code") in names
         ):
-            events.append(e)
-    if resolved is None and not events:
-        find_milestone(state, code)
-    return _entries(ledger, events)
+            rows.append(row)
+    if resolved is None and not rows:
+        find_milestone(state, code)  # raises NotFound with suggestions
+    return _entries(ledger, rows)
 
 
 def log(
@@ -253,7 +282,7 @@ def log(
     stored = ledger.store.select(
         since=since, actor=actor, rfc=rfc_id, type_=type_, limit=limit, newest_first=True
     )
-    return _entries(ledger, ledger.events(stored[::-1]))
+    return _entries(ledger, stored[::-1])
 
 
 # --- late and upcoming ------------------------------------------------------------------------
@@ -316,8 +345,9 @@ def rfc_show(ledger: Ledger, rfc: str) -> RfcSummary:
     found = state.rfcs.get(rfc_id)
     if found is None:
         raise NotFound(f"{rfc_id} is not in this ledger; `milestone rfc list` shows the RFCs")
-    events = ledger.events(ledger.store.select(rfc=rfc_id))
-    changes = _entries(ledger, [e for e in events if e.rfc == rfc_id])
+    changes = _entries(
+        ledger, [row for row in ledger.store.select(rfc=rfc_id) if row.rfc == rfc_id]
+    )
     return RfcSummary(
         found.id,
         found.title,

@@ -1,4 +1,9 @@
-"""The tables: the append-only event log, and the derived data kept beside it.
+"""The tables as SQLAlchemy Core sees them: what every statement of the store runs on.
+
+`ledger.store.models` declares the same tables as SQLModel classes (typed rows
+for tools and tests); a test holds the two identical. Commands use these Core
+tables because importing SQLModel (the ORM and pydantic with it) would cost a
+read command more than everything else it does.
 
 `events` is the ledger. Everything else is derived from it and can be dropped
 and rebuilt (`milestone rebuild`): follower cursors, the plan at the head
@@ -7,100 +12,58 @@ and rebuilt (`milestone rebuild`): follower cursors, the plan at the head
 
 from __future__ import annotations
 
-from sqlmodel import Field, SQLModel
+import sqlalchemy as sa
 
 #: The tables that hold the ledger itself; a database with only some of them is damaged.
 LEDGER_TABLES = ("events", "ledger_meta")
 
+METADATA = sa.MetaData()
 
-class EventRecord(SQLModel, table=True):
-    """One signed event. `body` holds the exact canonical bytes that were hashed."""
-
-    __tablename__ = "events"
-
-    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    id: str = Field(unique=True, max_length=36)
-    type: str = Field(index=True, max_length=64)
-    subject: str = Field(index=True, max_length=200)
-    actor: str = Field(index=True, max_length=200)
-    key: str = Field(max_length=16)
-    rfc: str | None = Field(default=None, index=True, max_length=64)
-    idem: str | None = Field(default=None, unique=True, max_length=200)
-    recorded_at: str = Field(max_length=27)
-    effective: str = Field(max_length=27)
-    body: bytes
-    hash: bytes
-    sig: bytes
-
-
-class MetaRecord(SQLModel, table=True):
-    """Facts about the database itself, such as its schema version."""
-
-    __tablename__ = "ledger_meta"
-
-    name: str = Field(primary_key=True, max_length=64)
-    value: str
-
-
-class CursorRecord(SQLModel, table=True):
-    """How far a follower (such as the Slack announcer) has read. Derived data."""
-
-    __tablename__ = "follower_cursors"
-
-    name: str = Field(primary_key=True, max_length=100)
-    seq: int
-
-
-class PlanRowRecord(SQLModel, table=True):
-    """One entity of the plan at the head (a milestone, an RFC, a key ...), as JSON.
-
-    Derived data, written in the same transaction as the events that change it,
-    so a read at the head loads these rows instead of replaying the log.
-    """
-
-    __tablename__ = "plan_rows"
-
-    kind: str = Field(primary_key=True, max_length=16)
-    key: str = Field(primary_key=True, max_length=200)
-    doc: bytes
-
-
-class SnapshotRecord(SQLModel, table=True):
-    """The whole fold after a prefix of the log, in one of its two orders. Derived data.
-
-    `axis` is `seq` (log order, for '#N' views) or `effective` (the plan's
-    order, for dates, RFCs and versions); the snapshot holds every event whose
-    (effective, seq) or seq is at or before its own.
-    """
-
-    __tablename__ = "snapshots"
-
-    axis: str = Field(primary_key=True, max_length=9)
-    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    effective: str = Field(max_length=27)
-    count: int
-    doc: bytes
-
-
-EVENTS = EventRecord.__table__  # type: ignore[attr-defined]
-META = MetaRecord.__table__  # type: ignore[attr-defined]
-CURSORS = CursorRecord.__table__  # type: ignore[attr-defined]
-PLAN_ROWS = PlanRowRecord.__table__  # type: ignore[attr-defined]
-SNAPSHOTS = SnapshotRecord.__table__  # type: ignore[attr-defined]
+EVENTS = sa.Table(
+    "events",
+    METADATA,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("id", sa.String(36), nullable=False, unique=True),
+    sa.Column("type", sa.String(64), nullable=False, index=True),
+    sa.Column("subject", sa.String(200), nullable=False, index=True),
+    sa.Column("actor", sa.String(200), nullable=False, index=True),
+    sa.Column("key", sa.String(16), nullable=False),
+    sa.Column("rfc", sa.String(64), nullable=True, index=True),
+    sa.Column("idem", sa.String(200), nullable=True, unique=True),
+    sa.Column("recorded_at", sa.String(27), nullable=False),
+    sa.Column("effective", sa.String(27), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("hash", sa.LargeBinary, nullable=False),
+    sa.Column("sig", sa.LargeBinary, nullable=False),
+)
+META = sa.Table(
+    "ledger_meta",
+    METADATA,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String, nullable=False),
+)
+CURSORS = sa.Table(
+    "follower_cursors",
+    METADATA,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+)
+PLAN_ROWS = sa.Table(
+    "plan_rows",
+    METADATA,
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("doc", sa.LargeBinary, nullable=False),
+)
+SNAPSHOTS = sa.Table(
+    "snapshots",
+    METADATA,
+    sa.Column("axis", sa.String(9), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("effective", sa.String(27), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("doc", sa.LargeBinary, nullable=False),
+)
 DERIVED = (PLAN_ROWS, SNAPSHOTS)
 
-COLUMNS = (
-    "seq",
-    "id",
-    "type",
-    "subject",
-    "actor",
-    "key",
-    "rfc",
-    "idem",
-    "recorded_at",
-    "effective",
-    "body",
-    "hash",
-    "sig",
-)
+COLUMNS = tuple(column.name for column in EVENTS.columns)

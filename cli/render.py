@@ -1,4 +1,4 @@
-"""How each result reads in a terminal, and as JSON for scripts.
+"""How each result reads in a terminal (`cli.data` has what `--json` prints).
 
 `text` renders a result by its type (`functools.singledispatch`): a command's
 name is never consulted. Everything the ledger library provides is imported
@@ -7,10 +7,8 @@ when it is needed, so a command pays only for what it shows.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from functools import singledispatch
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cli.tables import table
 from ledger import results as rs
@@ -22,40 +20,7 @@ if TYPE_CHECKING:
     from ledger.state import Recorded
     from ledger.verify import Report
 
-__all__ = ["as_json", "jsonable", "table", "text"]
-
-
-def jsonable(value: Any) -> Any:
-    """Turn a result into plain JSON data."""
-    from ledger.diff import PlanDiff
-    from ledger.ledger import dump_fields
-    from ledger.state import Recorded
-    from ledger.verify import Report
-
-    if isinstance(value, Recorded):
-        return dump_fields(value)
-    if isinstance(value, Report):
-        return {
-            "ok": value.ok,
-            "checked": value.checked,
-            "ledger_id": value.ledger_id,
-            "head": value.head_hash,
-            "failure": dataclasses.asdict(value.failure) if value.failure else None,
-        }
-    if isinstance(value, PlanDiff):
-        return {**dataclasses.asdict(value), "counts": value.counts}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list | tuple):
-        return [jsonable(item) for item in value]
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    return value
-
-
-def as_json(value: Any) -> str:
-    """A result as indented JSON text."""
-    return json.dumps(jsonable(value), indent=2, ensure_ascii=False)
+__all__ = ["table", "text"]
 
 
 _MILESTONE_HEADERS = ("code", "title", "baseline", "forecast", "completed", "status")
@@ -239,7 +204,9 @@ def _(result: rs.PlanResult) -> str:
     if result.format == "table":
         return plan_text(result.plan)
     if result.format == "json":
-        return as_json(result.plan)
+        from cli.data import as_json, plain
+
+        return as_json(plain(result.plan))
     from ledger import render
 
     formats = {"csv": render.to_csv, "md": render.to_markdown, "tex": render.to_latex}

@@ -79,7 +79,7 @@ def answer(
 ) -> None:
     """Build the request (refusals of its input are reported like any other), have the
     ledger handle it, print the result, and exit with its status."""
-    from cli import render
+    from cli import data, render
     from ledger.handle import Context, handle
 
     settings = settings_of(ctx)
@@ -90,7 +90,7 @@ def answer(
         raise fail(error) from None
     if context.opened is not None:
         _warn_if_broken(context.opened)
-    text = render.as_json(result.content) if as_json else render.text(result)
+    text = data.as_json(data.data(result)) if as_json else render.text(result)
     typer.echo(text, nl=not text.endswith("\n"))
     if result.exit_code:
         raise typer.Exit(result.exit_code)

@@ -175,7 +175,7 @@ def verify_file(
     json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
 ) -> None:
     """Verify an exported log offline, without a database."""
-    from cli import render
+    from cli import data, render
     from ledger.transfer import read_export
     from ledger.verify import verify_rows
 
@@ -188,7 +188,7 @@ def verify_file(
         )
     except LedgerError as error:
         raise fail(error) from None
-    typer.echo(render.as_json(report) if json_ else render.verify_text(report))
+    typer.echo(data.as_json(data.report_data(report)) if json_ else render.verify_text(report))
     if not report.ok:
         raise typer.Exit(8)
 

@@ -1,4 +1,5 @@
-"""A quick command line: help and argument errors load none of the heavy libraries."""
+"""A quick command line: help and argument errors load none of the heavy libraries, and
+Typer converts what a command is given without pydantic."""
 
 import subprocess
 import sys
@@ -6,6 +7,7 @@ import sys
 import pytest
 
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "cryptography", "rich", "events.catalogue")
+TYPER_PYDANTIC = "typer._adapters"  # where Typer would build its pydantic converters
 
 RUN = """
 import sys
@@ -15,12 +17,12 @@ try:
     main()
 except SystemExit:
     pass
-print("LOADED", sorted(m for m in sys.modules if m in {heavy!r}))
+print("LOADED", sorted(m for m in sys.modules if m in {watched!r}))
 """
 
 
-def _loaded(*words: str) -> str:
-    code = RUN.format(heavy=set(HEAVY))
+def _loaded(*words: str, watched: tuple[str, ...] = HEAVY) -> str:
+    code = RUN.format(watched=set(watched))
     done = subprocess.run(
         [sys.executable, "-c", code, *words], capture_output=True, text=True, timeout=60
     )
@@ -40,3 +42,16 @@ def _loaded(*words: str) -> str:
 )
 def test_help_and_argument_errors_load_nothing_heavy(words):
     assert _loaded(*words) == "[]"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("plan", "--json", "--as-of", "now"),
+        ("log", "--since", "1", "--limit", "2"),
+        ("rfc", "list"),
+    ],
+    ids=lambda words: " ".join(words),
+)
+def test_a_command_converts_its_values_without_pydantic(open_ledger, db_url, words):
+    assert _loaded("--db", db_url, *words, watched=(TYPER_PYDANTIC,)) == "[]"

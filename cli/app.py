@@ -148,6 +148,7 @@ for _group, _name, _function in (
     (app, "export", terminal.export_command),
     (app, "import", terminal.import_command),
     (app, "import-doc", terminal.import_doc),
+    (app, "import-p6", terminal.import_p6),
     (app, "verify-file", terminal.verify_file),
     (app, "demo", terminal.demo),
     (app, "serve", terminal.serve),

@@ -80,6 +80,12 @@ def show_text(detail: MilestoneDetail) -> str:
         lines.append(f"  in          {', '.join(m.releases)}")
     if m.aliases:
         lines.append(f"  aliases     {', '.join(m.aliases)}")
+    if m.depends:
+        lines.append(f"  waits for   {', '.join(m.depends)}")
+    if detail.needed_by:
+        lines.append(f"  needed by   {', '.join(detail.needed_by)}")
+    if detail.withdrawn:
+        lines.append("  withdrawn   yes (`milestone reinstate` brings it back)")
     if detail.members:
         lines.append("")
         lines.append(rows_text(detail.members, empty=""))

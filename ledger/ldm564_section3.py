@@ -20,12 +20,17 @@ __all__ = ["Level3Entry", "Release", "parse_section3"]
 
 @dataclass(frozen=True)
 class Level3Entry:
-    """A Level-3 milestone as listed under one release."""
+    """A Level-3 milestone as listed under one release.
+
+    ``unusual`` is True for a code not shaped like ``DM-TEAM-N`` or ``DM-WORD`` (``DM-10853``,
+    ``DM-AP-18a``): it is read all the same, so an importer can take it and say so.
+    """
 
     code: str
     title: str
     due: date
     completed: date | None
+    unusual: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,9 @@ class Release:
     completed: date | None
     milestones: tuple[Level3Entry, ...]
     note: str | None
+    #: Lines of the release that mention a due date but are neither its due line nor a
+    #: milestone entry ("line 12 ('...')"): not read, and kept so that they are reported.
+    unread: tuple[str, ...] = ()
 
 
 _SECTION3_HEADING = re.compile(r"^3 Functionality in\b", re.IGNORECASE)
@@ -53,6 +61,11 @@ _DUE_LINE = re.compile(r"^Due:\s*(?P<body>.*)$")
 _BULLET = re.compile(r"^[-\u2022*\u2013\u00b7]\s+")
 # Codes are DM-<TEAM>-<n> or a bare DM-<WORD> such as DM-STAFF.
 _LEVEL3_START = re.compile(r"^(?P<code>DM-[A-Z][A-Za-z0-9]*(?:-\d+)?)\s*:\s*(?P<rest>.*)$")
+# Any other hyphenated code followed by a colon, on a line that carries its due date: read as
+# an entry of unusual shape rather than dropped into the release's note.
+_UNUSUAL_START = re.compile(
+    r"^(?P<code>[A-Za-z0-9]+(?:[-._/][A-Za-z0-9]+)+)\s*:\s*(?P<rest>.*\bDue:.*)$"
+)
 _FIGURE_CAPTION = re.compile(r"^(?:FIGURE|Figure|TABLE|Table) \d+:")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 
@@ -120,6 +133,7 @@ class _ReleaseBuilder:
         self.due: tuple[date, date | None] | None = None
         self.milestones: list[Level3Entry] = []
         self.note_parts: list[str] = []
+        self.unread: list[str] = []
 
     def build(self, source: str) -> Release:
         if self.due is None:
@@ -137,6 +151,7 @@ class _ReleaseBuilder:
             completed=self.due[1],
             milestones=tuple(self.milestones),
             note=note,
+            unread=tuple(self.unread),
         )
 
 
@@ -153,7 +168,8 @@ def _is_page_furniture(text: str, titles: Sequence[str]) -> bool:
 
 
 def _level3_entry(text: str, *, line: Line, source: str) -> Level3Entry:
-    match = _LEVEL3_START.match(text)
+    usual = _LEVEL3_START.match(text)
+    match = usual or _UNUSUAL_START.match(text)
     assert match is not None  # callers only pass lines that start with a code
     rest = match.group("rest")
     # The title may itself contain "Due" or a colon ("JOINTCAL1: Jointcal ..."), so the date
@@ -186,7 +202,13 @@ def _level3_entry(text: str, *, line: Line, source: str) -> Level3Entry:
             f"Level-3 milestone on {quote(line)} has no title; expected 'CODE: Title (Due: ...)'",
         )
     due, completed = _due_and_status(body, line=line, source=source)
-    return Level3Entry(code=match.group("code"), title=title, due=due, completed=completed)
+    return Level3Entry(
+        code=match.group("code"),
+        title=title,
+        due=due,
+        completed=completed,
+        unusual=usual is None,
+    )
 
 
 def _release_heading(
@@ -244,7 +266,7 @@ def _parse_releases(
 
         unbulleted = _BULLET.sub("", text, count=1)
         due_match = _DUE_LINE.match(unbulleted.replace("*", ""))
-        level3_match = _LEVEL3_START.match(unbulleted)
+        level3_match = _LEVEL3_START.match(unbulleted) or _UNUSUAL_START.match(unbulleted)
 
         if current is None:
             if due_match or level3_match:
@@ -286,6 +308,10 @@ def _parse_releases(
             current.milestones.append(_level3_entry(combined, line=line, source=source))
             continue
 
+        if "Due:" in text:
+            # It speaks of a due date but reads as nothing: say so rather than lose it.
+            current.unread.append(quote(line))
+            continue
         # Anything else inside a release is its free-text note, e.g. "No new functionality
         # is associated with this milestone, ...".
         current.note_parts.append(text)

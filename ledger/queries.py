@@ -36,6 +36,7 @@ class MilestoneRow:
     status: str
     releases: list[str]
     aliases: list[str]
+    depends: list[str] = field(default_factory=list)  # the milestones it waits for
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def row(milestone: Milestone, today: str) -> MilestoneRow:
         status=milestone.status(today),
         releases=list(milestone.releases),
         aliases=list(milestone.aliases),
+        depends=list(milestone.depends),
     )
 
 
@@ -130,6 +132,8 @@ class MilestoneDetail:
     members: list[MilestoneRow]
     proposals: list[Proposal]
     as_of: str
+    #: The milestones in the plan that wait for this one (its successors), by code.
+    needed_by: list[str] = field(default_factory=list)
 
 
 def show(view: View, code: str) -> MilestoneDetail:
@@ -154,6 +158,11 @@ def show(view: View, code: str) -> MilestoneDetail:
         [row(m, view.today) for m in members],
         proposals,
         view.label,
+        sorted(
+            m.code
+            for m in state.milestones.values()
+            if milestone.code in m.depends and not m.withdrawn
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""Changes to change control, roles and keys, and the import of a document revision."""
+"""Changes to change control, roles and keys, and the imports of document revisions and
+P6 exports."""
 
 from __future__ import annotations
 
@@ -161,14 +162,15 @@ class RevokeKey(Change):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImportRevision(Change):
-    """Import an LDM-564 revision: append the events that make the plan equal to it (admin).
-
-    Importing the same file again appends nothing.
+    """Import an LDM-564 revision: append the events that make the plan as of its date
+    equal to it (admin). Importing the same file again appends nothing; with `dry_run`
+    nothing is appended and the events are listed instead.
     """
 
     NEEDS: ClassVar[Needs] = Needs("admin", "import document revisions")
     path: Path
     on: date | None = None  # the changes' effective date (default: the revision's own)
+    dry_run: bool = False
 
     def __post_init__(self) -> None:
         self._set("on", check_date(self.on, what="--date"))
@@ -177,3 +179,31 @@ class ImportRevision(Change):
     def needs(self) -> Needs:
         """An admin."""
         return self.NEEDS
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportExport(Change):
+    """Import a Primavera P6 export (CSV or XLS): append the events that make the plan as
+    of its date equal to the export's (admin), under `rfc` if one is named. Importing the
+    same file again appends nothing; with `dry_run` nothing is appended.
+    """
+
+    NEEDS: ClassVar[Needs] = Needs("admin", "import P6 exports")
+    path: Path
+    on: date | None = None  # the changes' effective date (default: the export's month end)
+    rfc: str | None = None
+    dry_run: bool = False
+
+    def __post_init__(self) -> None:
+        self._set("on", check_date(self.on, what="--date"))
+        self._set("rfc", None if self.rfc is None else check_rfc_id(self.rfc))
+
+    @property
+    def needs(self) -> Needs:
+        """An admin."""
+        return self.NEEDS
+
+    @property
+    def under(self) -> str | None:
+        """The RFC the export's changes are made under, if one is named."""
+        return self.rfc

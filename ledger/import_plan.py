@@ -1,0 +1,316 @@
+"""Importing a revision of the plan, from any source, at its own date, in any order.
+
+A `PlanSource` is what an LDM-564 document (`ledger.importer`) or a P6 export
+(`ledger.importer_p6`) states: its targets, its date, its change record or RFC. One
+atomic append records the events that turn the plan as of that date into the source's,
+and a closing `revision.imported` fact.
+
+Time. Every change is effective at the end of the source's date D (the instant `--as-of
+D` reads up to) and recorded now. The changes are computed against the plan as of D, not
+the head, so a revision may arrive after later ones. When the ledger already holds plan
+changes effective after D, they were decided on a plan without this revision: so the same
+append also records restoring events, effective one microsecond before the first of those
+later changes, that turn the plan back into exactly what it was there before this import.
+Every later change then folds onto the plan it was made on, so the plans as of later dates
+are unchanged; the plan between D and the next change is this revision's; and a view
+`--known-at` a time before this import, which leaves out everything recorded since, shows
+the ledger as it was. A restore lands *before* the next change rather than after it, so
+that a point such as `--as-of RFC-781` (just after an approval that is itself a later
+change) never shows a mixture of the two revisions. The restoring events are ordinary
+facts (withdrawals, reinstatements, moves, retitles), decided by the same diff as the
+import's own changes and shown as such by `history`.
+
+Idempotence. The source's SHA-256 is the append's idempotency key, and a source whose plan
+the ledger already holds as of its date appends nothing. A dry run computes the same
+events against the head and appends none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from events.catalogue import ChangeRecordRow, RevisionImported, fact_data
+from ledger.append import Draft
+from ledger.asof import parse_instant_text
+from ledger.describe import describe, describe_fact
+from ledger.errors import InvalidInput, Refused
+from ledger.execute import append
+from ledger.fold import fold, with_proposals
+from ledger.import_changes import plan_changes
+from ledger.import_rfcs import approvals
+from ledger.import_targets import TargetPlan, target_of
+from ledger.ldm564 import ChangeRecordEntry
+from ledger.ledger import Ledger
+from ledger.requests import Needs
+from ledger.results import IMPORT_COUNTS, ImportResult, PlannedEvent
+from ledger.rules import change_control
+from ledger.signing import Signer
+from ledger.state import PlanState, Recorded
+from ledger.timeline import holds_events_after, just_before, next_change, plan_at
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlanSource:
+    """What one source states, ready to import.
+
+    `label` names it for people ("LDM-564 of 2019-05-20"); `day` is the date it describes;
+    `rfc` is an RFC its changes are made under when the source itself names none (a P6
+    export); `counts` are what was read (releases, Level-3 milestones, entries).
+    """
+
+    kind: Literal["ldm564", "p6"]
+    source: str
+    label: str
+    day: date
+    sha256: str
+    targets: TargetPlan
+    needs: Needs
+    counts: dict[str, int]
+    change_record: tuple[ChangeRecordEntry, ...] = ()
+    rfc: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def idem(self) -> str:
+        """The idempotency key of its import."""
+        return f"{self.kind}:{self.sha256}"
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 of a source's bytes, hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class _Outcome:
+    """What the decision found, kept for the result (it runs under the write lock)."""
+
+    decided: bool = False
+    rfc: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    restored_at: str | None = None
+
+
+def import_plan(
+    *,
+    ledger: Ledger,
+    signer: Signer | None,
+    plan: PlanSource,
+    on: date | None = None,
+    actor: str | None = None,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Append the events that make the plan as of the source's date equal to the source's.
+
+    `on` overrides the source's own date. Needs the role `plan.needs` names (admin);
+    `signer` may be None only for a dry run, which appends nothing. Raises `Refused` when
+    the ledger cannot take the source and `InvalidInput` for a date in the future; either
+    way nothing is appended.
+    """
+    day = on or plan.day
+    if day > ledger.clock().date():
+        raise InvalidInput(
+            f"the import date {day} is in the future; give the day the source describes"
+        )
+    effective = parse_instant_text(day.isoformat())
+    outcome = _Outcome()
+
+    def decide(head: PlanState) -> list[Draft]:
+        outcome.decided = True
+        try:
+            drafts = _drafts(ledger, head, plan, effective, outcome)
+        except Refused as error:
+            raise Refused(f"{plan.source}: {error}") from None
+        if drafts and progress is not None:
+            progress(f"{'planning' if dry_run else 'appending'} {len(drafts)} events...")
+        return drafts
+
+    if dry_run:
+        ledger.refresh()
+        already = ledger.store.by_idem(plan.idem)
+        drafts = [] if already is not None else decide(ledger.state())
+        events = [] if already is None else ledger.events([already])
+        outcome.decided = already is None
+    else:
+        if signer is None:
+            raise TypeError("an import that appends needs a signer")
+        events = append(
+            plan.needs, decide, ledger=ledger, signer=signer, actor=actor, idem=plan.idem
+        )
+        drafts = []
+    return ImportResult(
+        source=plan.source,
+        label=plan.label,
+        document_date=plan.day.isoformat(),
+        effective=effective,
+        sha256=plan.sha256,
+        rfc=outcome.rfc,
+        events=events,
+        counts=outcome.counts,
+        already_imported=not outcome.decided,
+        dry_run=dry_run,
+        planned=[_planned(d) for d in drafts],
+        restored_at=outcome.restored_at,
+        notes=outcome.notes + list(plan.notes),
+        warnings=list(plan.targets.warnings),
+    )
+
+
+def _drafts(
+    ledger: Ledger, head: PlanState, plan: PlanSource, effective: str, outcome: _Outcome
+) -> list[Draft]:
+    """Everything the import records: RFC events, changes, restores, the closing fact."""
+    later_exists = holds_events_after(ledger, effective)
+    # In order (nothing after D), the plan as of D is the head: no fold needed.
+    as_of = plan_at(ledger, effective) if later_exists else head
+    document = f"{plan.source} ({plan.label})"
+    if plan.kind == "ldm564":
+        rfcs = approvals(head, as_of, plan.change_record, effective=effective)
+        base, rfc, notes = rfcs.base, rfcs.governing, rfcs.notes
+        before = rfcs.earlier + ([rfcs.opening] if rfcs.opening else [])
+        after = [rfcs.approval] if rfcs.approval else []
+    else:
+        base, rfc, notes = _under(head, as_of, plan, effective)
+        before, after = [], []
+    changes = plan_changes(
+        base, plan.targets.milestones, rfc=rfc, effective=effective, document=document
+    )
+    drafts = before + changes + after
+    if not drafts:
+        return []
+    if later_exists and changes:
+        later = next_change(ledger, after=effective, state=as_of.copy())
+        if later is not None:
+            restores = _restores(
+                base, as_of, drafts, later, rfc=rfc, effective=effective, document=document
+            )
+            if restores:
+                outcome.restored_at = restores[0].effective
+            drafts += restores
+    counts = Counter(IMPORT_COUNTS[d.fact.type] for d in drafts)
+    outcome.rfc, outcome.notes = rfc, notes
+    outcome.counts = {
+        **plan.counts,
+        **{name: counts.get(name, 0) for name in IMPORT_COUNTS.values()},
+        "events": len(drafts) + 1,
+    }
+    closing = RevisionImported(
+        source=plan.source,
+        document_date=plan.day,
+        sha256=plan.sha256,
+        counts=outcome.counts,
+        change_record=tuple(_row(r) for r in plan.change_record),
+        kind=plan.kind,
+        warnings=plan.targets.warnings + plan.notes,
+    )
+    return [*drafts, Draft(closing, subject=plan.source[:200], effective=effective)]
+
+
+def _under(
+    head: PlanState, as_of: PlanState, plan: PlanSource, effective: str
+) -> tuple[PlanState, str | None, list[str]]:
+    """The plan a source's changes are computed on, and the RFC they are made under, when
+    the source names one itself (`--rfc`): change control as for any change."""
+    if plan.rfc is None:
+        return as_of, None, []
+    _, rfc_id = change_control(head, plan.rfc, required=False, doing=f"importing {plan.source}")
+    assert rfc_id is not None
+    found = as_of.rfcs.get(rfc_id)
+    if found is None or found.state != "approved":
+        if head.rfcs[rfc_id].state == "approved":
+            raise Refused(
+                f"{rfc_id} was approved on {head.rfcs[rfc_id].decided_on}, after "
+                f"{effective[:10]}: changes under it at that date would wait for an approval "
+                "that already happened later; name an RFC approved by then, or none"
+            )
+        return (
+            with_proposals(as_of, rfc_id),
+            rfc_id,
+            [f"the changes are proposed under {rfc_id}: they take effect when it is approved"],
+        )
+    return as_of, rfc_id, []
+
+
+def _restores(
+    base: PlanState,
+    as_of: PlanState,
+    drafts: list[Draft],
+    later: Recorded,
+    *,
+    rfc: str | None,
+    effective: str,
+    document: str,
+) -> list[Draft]:
+    """The events that turn the plan back, just before the change `later`, into the plan
+    as of D without this import (`as_of`): the plan `later` was decided on."""
+    at = just_before(later.effective)
+    if at <= effective:
+        raise Refused(
+            f"the ledger holds a plan change effective at {later.effective} (#{later.seq} "
+            f"{describe(later)}), the very next instant: this source's plan would hold for "
+            "no time at all"
+        )
+    if rfc is not None and not any(d.fact.type == "rfc.approved" for d in drafts):
+        state = base.rfcs.get(rfc)
+        if state is None or state.state != "approved":
+            raise Refused(
+                f"its changes are proposed under {rfc}, which is not approved, and the ledger "
+                f"holds later changes (#{later.seq}, effective {later.effective[:10]}): they "
+                "would take effect on top of those at the approval; import it without --rfc"
+            )
+    imported = fold(_as_events(drafts), base.copy())
+    targets = {m.code: target_of(m) for m in as_of.milestones.values() if not m.withdrawn}
+    why = f"the plan that #{later.seq} was recorded on (before {document} was imported)"
+    return plan_changes(imported, targets, rfc=rfc, effective=at, document=why)
+
+
+def _as_events(drafts: list[Draft]) -> list[Recorded]:
+    """Drafts as unsigned events, to fold what an import would make of a plan."""
+    return [
+        Recorded(
+            seq=index,
+            id="",
+            type=d.fact.type,
+            subject=d.subject,
+            actor="",
+            key="",
+            rfc=d.rfc,
+            idem=None,
+            recorded_at="",
+            effective=d.effective or "",
+            data=fact_data(d.fact),
+            prev="",
+            hash=b"",
+        )
+        for index, d in enumerate(drafts, start=1)
+    ]
+
+
+def _planned(draft: Draft) -> PlannedEvent:
+    data = fact_data(draft.fact)
+    return PlannedEvent(
+        type=draft.fact.type,
+        subject=draft.subject,
+        effective=draft.effective or "",
+        rfc=draft.rfc,
+        summary=describe_fact(draft.fact.type, data),
+    )
+
+
+def _row(entry: ChangeRecordEntry) -> ChangeRecordRow:
+    return ChangeRecordRow(
+        version=entry.version,
+        date=entry.on,
+        description=entry.description,
+        owner=entry.owner,
+        rfc=entry.rfc,
+    )

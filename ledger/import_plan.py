@@ -40,7 +40,7 @@ from ledger.asof import parse_instant_text
 from ledger.describe import describe, describe_fact
 from ledger.errors import InvalidInput, Refused
 from ledger.execute import append
-from ledger.fold import fold, with_proposals
+from ledger.fold import fold
 from ledger.import_changes import plan_changes
 from ledger.import_rfcs import approvals
 from ledger.import_targets import TargetPlan, target_of
@@ -48,7 +48,6 @@ from ledger.ldm564 import ChangeRecordEntry
 from ledger.ledger import Ledger
 from ledger.requests import Needs
 from ledger.results import IMPORT_COUNTS, ImportResult, PlannedEvent
-from ledger.rules import change_control
 from ledger.signing import Signer
 from ledger.state import PlanState, Recorded
 from ledger.timeline import holds_events_after, just_before, next_change, plan_at
@@ -61,8 +60,9 @@ class PlanSource:
     """What one source states, ready to import.
 
     `label` names it for people ("LDM-564 of 2019-05-20"); `day` is the date it describes;
-    `rfc` is an RFC its changes are made under when the source itself names none (a P6
-    export); `counts` are what was read (releases, Level-3 milestones, entries).
+    `rfc` is the RFC that approved the source's changes when the source itself has no
+    change record to say so (`--rfc` of a P6 export); `counts` are what was read
+    (releases, Level-3 milestones, entries).
     """
 
     kind: Literal["ldm564", "p6"]
@@ -173,14 +173,18 @@ def _drafts(
     # In order (nothing after D), the plan as of D is the head: no fold needed.
     as_of = plan_at(ledger, effective) if later_exists else head
     document = f"{plan.source} ({plan.label})"
-    if plan.kind == "ldm564":
-        rfcs = approvals(head, as_of, plan.change_record, effective=effective)
-        base, rfc, notes = rfcs.base, rfcs.governing, rfcs.notes
-        before = rfcs.earlier + ([rfcs.opening] if rfcs.opening else [])
-        after = [rfcs.approval] if rfcs.approval else []
-    else:
-        base, rfc, notes = _under(head, as_of, plan, effective)
-        before, after = [], []
+    rows = plan.change_record
+    if plan.rfc is not None:
+        # An RFC named for a source with no change record (`--rfc`) is read as that record's
+        # newest row: the RFC that approved this revision, on its date.
+        day = date.fromisoformat(effective[:10])
+        rows = (ChangeRecordEntry(None, day, plan.label, "", plan.rfc),)
+    rfcs = approvals(head, as_of, rows, effective=effective)
+    base, rfc, notes = rfcs.base, rfcs.governing, rfcs.notes
+    if plan.rfc is not None and rfc is None:
+        rfc = _approved_by(head, as_of, plan.rfc, effective)
+    before = rfcs.earlier + ([rfcs.opening] if rfcs.opening else [])
+    after = [rfcs.approval] if rfcs.approval else []
     changes = plan_changes(
         base, plan.targets.milestones, rfc=rfc, effective=effective, document=document
     )
@@ -215,29 +219,18 @@ def _drafts(
     return [*drafts, Draft(closing, subject=plan.source[:200], effective=effective)]
 
 
-def _under(
-    head: PlanState, as_of: PlanState, plan: PlanSource, effective: str
-) -> tuple[PlanState, str | None, list[str]]:
-    """The plan a source's changes are computed on, and the RFC they are made under, when
-    the source names one itself (`--rfc`): change control as for any change."""
-    if plan.rfc is None:
-        return as_of, None, []
-    _, rfc_id = change_control(head, plan.rfc, required=False, doing=f"importing {plan.source}")
-    assert rfc_id is not None
+def _approved_by(head: PlanState, as_of: PlanState, rfc_id: str, effective: str) -> str:
+    """An RFC named for a source that the ledger approved already: its changes are made
+    under it, at once, if it was approved by the source's date; refused if only later."""
     found = as_of.rfcs.get(rfc_id)
-    if found is None or found.state != "approved":
-        if head.rfcs[rfc_id].state == "approved":
-            raise Refused(
-                f"{rfc_id} was approved on {head.rfcs[rfc_id].decided_on}, after "
-                f"{effective[:10]}: changes under it at that date would wait for an approval "
-                "that already happened later; name an RFC approved by then, or none"
-            )
-        return (
-            with_proposals(as_of, rfc_id),
-            rfc_id,
-            [f"the changes are proposed under {rfc_id}: they take effect when it is approved"],
-        )
-    return as_of, rfc_id, []
+    if found is not None and found.state == "approved":
+        return rfc_id
+    later = head.rfcs[rfc_id]
+    raise Refused(
+        f"{rfc_id} was approved on {later.decided_on}, after {effective[:10]}, so changes "
+        f"under it could not take effect by {effective[:10]}; name an RFC approved by then, "
+        "or a new RFC id (the import then records its approval on that date)"
+    )
 
 
 def _restores(
@@ -259,14 +252,6 @@ def _restores(
             f"{describe(later)}), the very next instant: this source's plan would hold for "
             "no time at all"
         )
-    if rfc is not None and not any(d.fact.type == "rfc.approved" for d in drafts):
-        state = base.rfcs.get(rfc)
-        if state is None or state.state != "approved":
-            raise Refused(
-                f"its changes are proposed under {rfc}, which is not approved, and the ledger "
-                f"holds later changes (#{later.seq}, effective {later.effective[:10]}): they "
-                "would take effect on top of those at the approval; import it without --rfc"
-            )
     imported = fold(_as_events(drafts), base.copy())
     targets = {m.code: target_of(m) for m in as_of.milestones.values() if not m.withdrawn}
     why = f"the plan that #{later.seq} was recorded on (before {document} was imported)"

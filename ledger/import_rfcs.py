@@ -71,8 +71,9 @@ def approvals(
         found = head.rfcs.get(rfc_id)
         if found is not None and found.state == "rejected":
             raise Refused(
-                f"the change record says {rfc_id} approved version {row.version or '(none)'} "
-                f"on {row.on}, but this ledger records it rejected on {found.decided_on}"
+                f"{rfc_id} approved this revision on {row.on}"
+                + (f" as version {row.version}" if row.version else "")
+                + f", but this ledger records it rejected on {found.decided_on}"
             )
         if found is not None and found.state == "approved":
             continue

@@ -11,9 +11,11 @@ forecast (P6's current finish) apart from its baseline, and its relationships:
   link to a release it belongs to: that link is its membership, already recorded by
   `milestone.linked`. Chains through activities that are not milestones are left to the
   charts (`ledger.p6_links`): the ledger records what P6 states, not what it implies.
-- Change control. An export approves nothing: its changes carry the RFC `--rfc` names
-  (checked as for any change: open, they wait for its approval; approved, they take effect
-  at once), else none, and then baselines stay where they were and forecasts move.
+- Change control. An export has no change record, so `--rfc` says which RFC approved its
+  changes, as a document's newest change-record row does: unless the ledger approved that
+  RFC by the export's date, the import records its approval on that date, after the
+  changes made under it (baselines move, forecasts follow). Without `--rfc` nothing
+  approved a new baseline: existing milestones keep theirs and their forecasts move.
 - Date. The export's month end ("LSST ME 19-04" is 2019-04-30), or `--date`.
 
 What the reader noticed (tickets left out of the plan, links to an id the file does not

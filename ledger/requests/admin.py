@@ -184,8 +184,10 @@ class ImportRevision(Change):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImportExport(Change):
     """Import a Primavera P6 export (CSV or XLS): append the events that make the plan as
-    of its date equal to the export's (admin), under `rfc` if one is named. Importing the
-    same file again appends nothing; with `dry_run` nothing is appended.
+    of its date equal to the export's (admin). `rfc` names the RFC that approved them, as a
+    document's change record would: the import records its approval on the export's date
+    unless the ledger approved it by then. Importing the same file again appends nothing;
+    with `dry_run` nothing is appended.
     """
 
     NEEDS: ClassVar[Needs] = Needs("admin", "import P6 exports")
@@ -202,8 +204,3 @@ class ImportExport(Change):
     def needs(self) -> Needs:
         """An admin."""
         return self.NEEDS
-
-    @property
-    def under(self) -> str | None:
-        """The RFC the export's changes are made under, if one is named."""
-        return self.rfc

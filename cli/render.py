@@ -97,13 +97,18 @@ def show_text(detail: MilestoneDetail) -> str:
 
 
 def entries_text(entries: list[Entry], *, empty: str = "No events.") -> str:
-    """History or log entries: who, when, what, which RFC, signature."""
+    """History or log entries: who, when, what, which RFC, signature.
+
+    `effective` is when the change holds in the plan, which for an import (and the plan
+    it restores after a late one) is not when it was recorded.
+    """
     if not entries:
         return empty
     rows = [
         [
             f"#{e.seq}",
             e.recorded_at[:19].replace("T", " "),
+            _effective(e),
             e.actor,
             e.summary,
             f"{e.rfc} ({e.rfc_state})" if e.rfc else "",
@@ -111,7 +116,18 @@ def entries_text(entries: list[Entry], *, empty: str = "No events.") -> str:
         ]
         for e in entries
     ]
-    return table(("seq", "recorded (UTC)", "actor", "what", "rfc", "signature"), rows, widest=70)
+    headers = ("seq", "recorded (UTC)", "effective", "actor", "what", "rfc", "signature")
+    return table(headers, rows, widest=70)
+
+
+def _effective(entry: Entry) -> str:
+    # A day is enough, except for a restore a microsecond before another change.
+    if (
+        entry.effective.endswith("T23:59:59.999999Z")
+        or entry.effective[:19] == entry.recorded_at[:19]
+    ):
+        return entry.effective[:10]
+    return entry.effective[:26].replace("T", " ")
 
 
 def diff_text(result: PlanDiff) -> str:

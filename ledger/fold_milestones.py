@@ -33,8 +33,9 @@ def _milestone(state: PlanState, event: Recorded) -> Milestone | None:
 def _free_withdrawn_code(state: PlanState, code: str) -> bool:
     """Make `code` free if only a withdrawn milestone holds it (as its code or an alias).
 
-    Returns False when a milestone in the plan holds it. A withdrawn milestone's own code
-    passes to the new milestone with the aliases it had; an alias is simply dropped.
+    Returns False when a milestone in the plan holds it. A withdrawn milestone whose code
+    it is leaves the state (its events stay in the log), aliases and all; a withdrawn
+    milestone's alias is simply dropped.
     """
     holder = state.resolve(code)
     if holder is None:

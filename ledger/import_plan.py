@@ -191,20 +191,23 @@ def _drafts(
     drafts = before + changes + after
     if not drafts:
         return []
+    counts = Counter(IMPORT_COUNTS[d.fact.type] for d in drafts)
+    restores: list[Draft] = []
     if later_exists and changes:
         later = next_change(ledger, after=effective, state=as_of.copy())
         if later is not None:
             restores = _restores(
-                base, as_of, drafts, later, rfc=rfc, effective=effective, document=document
+                base, as_of, drafts, later, rfc=rfc, effective=effective, source=plan.source
             )
             if restores:
                 outcome.restored_at = restores[0].effective
             drafts += restores
-    counts = Counter(IMPORT_COUNTS[d.fact.type] for d in drafts)
     outcome.rfc, outcome.notes = rfc, notes
+    # The source's own changes by kind; the restoring events (not the source's) in one count.
     outcome.counts = {
         **plan.counts,
         **{name: counts.get(name, 0) for name in IMPORT_COUNTS.values()},
+        "restoring": len(restores),
         "events": len(drafts) + 1,
     }
     closing = RevisionImported(
@@ -241,7 +244,7 @@ def _restores(
     *,
     rfc: str | None,
     effective: str,
-    document: str,
+    source: str,
 ) -> list[Draft]:
     """The events that turn the plan back, just before the change `later`, into the plan
     as of D without this import (`as_of`): the plan `later` was decided on."""
@@ -254,7 +257,8 @@ def _restores(
         )
     imported = fold(_as_events(drafts), base.copy())
     targets = {m.code: target_of(m) for m in as_of.milestones.values() if not m.withdrawn}
-    why = f"the plan that #{later.seq} was recorded on (before {document} was imported)"
+    # Read in reasons as "not in the plan before #212 (X came late)", "back in ...".
+    why = f"the plan before #{later.seq} ({source} came late)"
     return plan_changes(imported, targets, rfc=rfc, effective=at, document=why)
 
 

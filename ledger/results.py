@@ -295,8 +295,9 @@ class ImportResult(Result):
         lines = [f"{first}, effective {self.effective[:10]}{under}", f"  {kinds}"]
         if self.restored_at is not None:
             lines.append(
-                f"  later changes were already recorded: the plan they were made on is "
-                f"restored just before them, at {self.restored_at}"
+                f"  later changes were already recorded: {self.counts.get('restoring', 0)} "
+                f"events restore the plan they were made on, just before them, at "
+                f"{self.restored_at}"
             )
         lines += [f"  warning: {warning}" for warning in self.warnings]
         lines += [f"  note: {note}" for note in self.notes]

@@ -11,14 +11,14 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import make_key
+from conftest import assert_verifies, make_key
 from ldm564_files import REVISION_2018, REVISION_2022, ldm564_dir, read_ldm564
 from ldm564_reference import section3_lines
 from typer.testing import CliRunner
@@ -114,8 +114,9 @@ RENAMED_BY_HAND = {"LDM-503-8b": "LDM-503-08b"}
 
 
 @pytest.fixture
-def milestone(ledger: Ledger, db_url: str, tmp_path: Path) -> Run:
-    """Run the real CLI against the test ledger as alice (admin), asserting success by default."""
+def milestone(ledger: Ledger, db_url: str, tmp_path: Path) -> Iterator[Run]:
+    """Run the real CLI against the test ledger as alice (admin), asserting success by default;
+    after the test, the whole log must verify."""
     runner = CliRunner()
     key = tmp_path / "keys" / "alice.pem"
 
@@ -125,7 +126,8 @@ def milestone(ledger: Ledger, db_url: str, tmp_path: Path) -> Run:
             assert result.exit_code == 0, result.output
         return result
 
-    return run
+    yield run
+    assert_verifies(ledger)
 
 
 @pytest.fixture
@@ -540,7 +542,7 @@ def test_a_revision_older_than_the_ledgers_plan_is_imported_at_its_date_and_chan
     }
     assert as_of["DM-DAX-1"]["title"] == "WISE ingest to PDAC"
     assert plan_json(milestone)["releases"] == now_before
-    assert "restored just before them" in result.stdout
+    assert "events restore the plan they were made on, just before them" in result.stdout
     assert "--date" not in result.stdout + result.stderr
 
 
@@ -565,6 +567,36 @@ def test_a_milestone_listed_twice_with_different_dates_is_imported_with_a_warnin
     listed = [o for o in json.loads(milestone("check", "--json").stdout) if warning in o["message"]]
     assert len(listed) == 1 and listed[0]["message"].startswith("inconsistent.txt: ")
     assert json.loads(milestone("verify", "--json").stdout)["ok"] is True
+
+
+def test_codes_of_unusual_shape_are_imported_and_unreadable_entries_reported(
+    milestone: Run, ledger: Ledger, tmp_path: Path
+) -> None:
+    text = read_ldm564(REVISION_2018)
+    extra = (
+        "- DM-AP-5a: Extra association (*Due: 2017-09-30; currently incomplete*)\n"
+        "- DM-10853: A ticket listed as a milestone (*Due: 2017-10-31; completed 2017-10-30*)\n"
+        "- Association, due later (Due: sometime)\n"
+    )
+    anchor = "- DM-AP-5: DIAObject generation"
+    odd = tmp_path / "odd.txt"
+    odd.write_text(text.replace(anchor, extra + anchor, 1))
+
+    result = milestone("import-doc", str(odd))
+
+    shown = json.loads(milestone("show", "DM-10853", "--json").stdout)["milestone"]
+    assert (shown["releases"], shown["completed"]) == (["LDM-503-03"], "2017-10-30")
+    assert json.loads(milestone("show", "DM-AP-5a", "--json").stdout)["milestone"]["title"] == (
+        "Extra association"
+    )
+    messages = [o["message"] for o in json.loads(milestone("check", "--json").stdout)]
+    for said in (
+        "DM-AP-5a under LDM-503-03 is not shaped like a Level-3 code",
+        "DM-10853 under LDM-503-03 is not shaped like a Level-3 code",
+        "('- Association, due later (Due: sometime)') under LDM-503-03 mentions a due date",
+    ):
+        assert said in result.stdout
+        assert any(said in message for message in messages), said
 
 
 def test_importing_needs_the_admin_role(

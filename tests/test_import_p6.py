@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import xlrd
 from click.testing import Result
+from conftest import assert_verifies
 from ldm564_files import REVISION_2018, REVISION_2019, REVISION_2022, ldm564_dir, read_ldm564
 from plan_shapes import document_plan, json_plan
 from pmcs_files import EXPORT_2018, EXPORT_2019, pmcs_path
@@ -28,8 +29,9 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def milestone(ledger: Ledger, db_url: str, tmp_path: Path) -> Run:
-    """Run the real CLI against the test ledger as alice (admin), asserting success by default."""
+def milestone(ledger: Ledger, db_url: str, tmp_path: Path) -> Iterator[Run]:
+    """Run the real CLI against the test ledger as alice (admin), asserting success by default;
+    after the test, the whole log must verify."""
     runner = CliRunner()
 
     def run(*args: str, ok: bool = True) -> Result:
@@ -39,7 +41,8 @@ def milestone(ledger: Ledger, db_url: str, tmp_path: Path) -> Run:
             assert result.exit_code == 0, result.output
         return result
 
-    return run
+    yield run
+    assert_verifies(ledger)
 
 
 def _json(milestone: Run, *args: str) -> Any:

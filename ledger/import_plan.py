@@ -37,20 +37,20 @@ from typing import Literal
 from events.catalogue import ChangeRecordRow, RevisionImported, fact_data
 from ledger.append import Draft
 from ledger.asof import parse_instant_text
-from ledger.describe import describe, describe_fact
+from ledger.describe import describe_fact
 from ledger.errors import InvalidInput, Refused
 from ledger.execute import append
-from ledger.fold import fold
 from ledger.import_changes import plan_changes
+from ledger.import_restore import restoring
 from ledger.import_rfcs import approvals
-from ledger.import_targets import TargetPlan, target_of
+from ledger.import_targets import TargetPlan
 from ledger.ldm564 import ChangeRecordEntry
 from ledger.ledger import Ledger
 from ledger.requests import Needs
 from ledger.results import IMPORT_COUNTS, ImportResult, PlannedEvent
 from ledger.signing import Signer
-from ledger.state import PlanState, Recorded
-from ledger.timeline import holds_events_after, just_before, next_change, plan_at
+from ledger.state import PlanState
+from ledger.timeline import holds_events_after, next_change, plan_at
 
 Progress = Callable[[str], None]
 
@@ -196,7 +196,7 @@ def _drafts(
     if later_exists and changes:
         later = next_change(ledger, after=effective, state=as_of.copy())
         if later is not None:
-            restores = _restores(
+            restores = restoring(
                 base, as_of, drafts, later, rfc=rfc, effective=effective, source=plan.source
             )
             if restores:
@@ -234,54 +234,6 @@ def _approved_by(head: PlanState, as_of: PlanState, rfc_id: str, effective: str)
         f"under it could not take effect by {effective[:10]}; name an RFC approved by then, "
         "or a new RFC id (the import then records its approval on that date)"
     )
-
-
-def _restores(
-    base: PlanState,
-    as_of: PlanState,
-    drafts: list[Draft],
-    later: Recorded,
-    *,
-    rfc: str | None,
-    effective: str,
-    source: str,
-) -> list[Draft]:
-    """The events that turn the plan back, just before the change `later`, into the plan
-    as of D without this import (`as_of`): the plan `later` was decided on."""
-    at = just_before(later.effective)
-    if at <= effective:
-        raise Refused(
-            f"the ledger holds a plan change effective at {later.effective} (#{later.seq} "
-            f"{describe(later)}), the very next instant: this source's plan would hold for "
-            "no time at all"
-        )
-    imported = fold(_as_events(drafts), base.copy())
-    targets = {m.code: target_of(m) for m in as_of.milestones.values() if not m.withdrawn}
-    # Read in reasons as "not in the plan before #212 (X came late)", "back in ...".
-    why = f"the plan before #{later.seq} ({source} came late)"
-    return plan_changes(imported, targets, rfc=rfc, effective=at, document=why)
-
-
-def _as_events(drafts: list[Draft]) -> list[Recorded]:
-    """Drafts as unsigned events, to fold what an import would make of a plan."""
-    return [
-        Recorded(
-            seq=index,
-            id="",
-            type=d.fact.type,
-            subject=d.subject,
-            actor="",
-            key="",
-            rfc=d.rfc,
-            idem=None,
-            recorded_at="",
-            effective=d.effective or "",
-            data=fact_data(d.fact),
-            prev="",
-            hash=b"",
-        )
-        for index, d in enumerate(drafts, start=1)
-    ]
 
 
 def _planned(draft: Draft) -> PlannedEvent:

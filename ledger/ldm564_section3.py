@@ -13,24 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ledger.ldm564_text import HANDLE, Line, fail, normalise, quote, real_date
+from ledger.ldm564_entries import (
+    LEVEL3_START,
+    Level3Entry,
+    due_and_status,
+    level3_entry,
+    starts_entry,
+)
+from ledger.ldm564_text import HANDLE, Line, fail, normalise, quote
 
-__all__ = ["Level3Entry", "Release", "parse_section3"]
-
-
-@dataclass(frozen=True)
-class Level3Entry:
-    """A Level-3 milestone as listed under one release.
-
-    ``unusual`` is True for a code not shaped like ``DM-TEAM-N`` or ``DM-WORD`` (``DM-10853``,
-    ``DM-AP-18a``): it is read all the same, so an importer can take it and say so.
-    """
-
-    code: str
-    title: str
-    due: date
-    completed: date | None
-    unusual: bool = False
+__all__ = ["Release", "parse_section3"]
 
 
 @dataclass(frozen=True)
@@ -59,32 +51,8 @@ _DUE_LINE = re.compile(r"^Due:\s*(?P<body>.*)$")
 # Bullets seen in renderings: "-", "•", none (only indentation, stripped with whitespace);
 # "*" and the en dash are there because other Markdown/PDF renderers use them.
 _BULLET = re.compile(r"^[-\u2022*\u2013\u00b7]\s+")
-# Codes are DM-<TEAM>-<n> or a bare DM-<WORD> such as DM-STAFF.
-_LEVEL3_START = re.compile(r"^(?P<code>DM-[A-Z][A-Za-z0-9]*(?:-\d+)?)\s*:\s*(?P<rest>.*)$")
-# Any other hyphenated code followed by a colon, on a line that carries its due date: read as
-# an entry of unusual shape rather than dropped into the release's note.
-_UNUSUAL_START = re.compile(
-    r"^(?P<code>[A-Za-z0-9]+(?:[-._/][A-Za-z0-9]+)+)\s*:\s*(?P<rest>.*\bDue:.*)$"
-)
 _FIGURE_CAPTION = re.compile(r"^(?:FIGURE|Figure|TABLE|Table) \d+:")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
-
-
-def _due_and_status(body: str, *, line: Line, source: str) -> tuple[date, date | None]:
-    """Read ``D; completed D2`` / ``D; currently incomplete`` (italics already removed)."""
-    due_text, _, status = body.partition(";")
-    due = real_date(due_text, line=line, what="due date", source=source)
-    status = normalise(status).rstrip(".").strip()
-    if not status or status.lower() == "currently incomplete":
-        return due, None
-    head, _, value = status.partition(" ")
-    if head.lower() != "completed" or not value:
-        raise fail(
-            source,
-            f"unrecognised status {status!r} on {quote(line)}; "
-            "expected 'completed YYYY-MM-DD' or 'currently incomplete'",
-        )
-    return due, real_date(value, line=line, what="completion date", source=source)
 
 
 def _section3_bounds(lines: Sequence[Line], source: str) -> tuple[int, int]:
@@ -167,50 +135,6 @@ def _is_page_furniture(text: str, titles: Sequence[str]) -> bool:
     return any(text == title or (len(text) > 20 and title.endswith(text)) for title in titles)
 
 
-def _level3_entry(text: str, *, line: Line, source: str) -> Level3Entry:
-    usual = _LEVEL3_START.match(text)
-    match = usual or _UNUSUAL_START.match(text)
-    assert match is not None  # callers only pass lines that start with a code
-    rest = match.group("rest")
-    # The title may itself contain "Due" or a colon ("JOINTCAL1: Jointcal ..."), so the date
-    # part is the last "Due:" on the line.
-    position = rest.rfind("Due:")
-    if position < 0:
-        raise fail(
-            source,
-            f"Level-3 milestone on {quote(line)} has no due date; expected the line to end "
-            "with '(Due: YYYY-MM-DD; completed YYYY-MM-DD)' or "
-            "'(Due: YYYY-MM-DD; currently incomplete)'",
-        )
-    # Italics wrap the date part in every possible way: "(*Due: ...*)", "*(Due: ...)*",
-    # "(*Due:* D; ...)", "(*Due: D*; ...)" and an unclosed "*(Due: ...". Dropping the
-    # asterisks and brackets around it covers them all without enumerating them.
-    title = normalise(rest[:position].rstrip(" *(\t"))
-    body = rest[position + len("Due:") :].replace("*", "").strip()
-    if body.endswith(")"):
-        body = body[:-1]
-    if "(" in body or ")" in body:
-        raise fail(
-            source,
-            f"cannot read the due part of {quote(line)}; expected "
-            "'(Due: YYYY-MM-DD; completed YYYY-MM-DD)' or "
-            "'(Due: YYYY-MM-DD; currently incomplete)' at the end of the line",
-        )
-    if not title:
-        raise fail(
-            source,
-            f"Level-3 milestone on {quote(line)} has no title; expected 'CODE: Title (Due: ...)'",
-        )
-    due, completed = _due_and_status(body, line=line, source=source)
-    return Level3Entry(
-        code=match.group("code"),
-        title=title,
-        due=due,
-        completed=completed,
-        unusual=usual is None,
-    )
-
-
 def _release_heading(
     lines: Sequence[Line], index: int, end: int, source: str
 ) -> tuple[str, str, int]:
@@ -266,7 +190,7 @@ def _parse_releases(
 
         unbulleted = _BULLET.sub("", text, count=1)
         due_match = _DUE_LINE.match(unbulleted.replace("*", ""))
-        level3_match = _LEVEL3_START.match(unbulleted) or _UNUSUAL_START.match(unbulleted)
+        level3_match = starts_entry(unbulleted)
 
         if current is None:
             if due_match or level3_match:
@@ -284,7 +208,7 @@ def _parse_releases(
                     f"release {current.label} has a second due line at {quote(line)}; "
                     "expected exactly one due line per release",
                 )
-            current.due = _due_and_status(due_match.group("body"), line=line, source=source)
+            current.due = due_and_status(due_match.group("body"), line=line, source=source)
             continue
 
         if level3_match:
@@ -299,13 +223,13 @@ def _parse_releases(
                     or _is_page_furniture(follow_text, titles)
                     or _RELEASE_HEADING.match(follow_text)
                     or _BULLET.match(follow_text)
-                    or _LEVEL3_START.match(follow_text)
+                    or LEVEL3_START.match(follow_text)
                     or _DUE_LINE.match(follow_text.replace("*", ""))
                 ):
                     break
                 combined = f"{combined} {follow_text}"
                 index += 1
-            current.milestones.append(_level3_entry(combined, line=line, source=source))
+            current.milestones.append(level3_entry(combined, line=line, source=source))
             continue
 
         if "Due:" in text:

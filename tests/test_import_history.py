@@ -103,14 +103,20 @@ def databases(kind: str, folder: Path) -> Iterator[Callable[[], str]]:
             admin.dispose()
 
 
-@pytest.fixture(scope="module", params=STORES)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # One build per store, as conftest's `db_kind` chooses stores (`--sqlite-only`).
+    if "histories" in metafunc.fixturenames:
+        only_sqlite = metafunc.config.getoption("--sqlite-only")
+        kinds = ["sqlite"] if only_sqlite else list(STORES)
+        metafunc.parametrize("histories", kinds, indirect=True, scope="module")
+
+
+@pytest.fixture(scope="module")
 def histories(
     request: pytest.FixtureRequest, key: Signer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[History]]:
     """The six orders, each imported once into a fresh ledger on one store."""
     kind = request.param
-    if kind == "postgresql" and request.config.getoption("--sqlite-only"):
-        pytest.skip("--sqlite-only: no PostgreSQL here")
     with databases(kind, tmp_path_factory.mktemp("history")) as make:
         built = []
         for order in ORDERS:

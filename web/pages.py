@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from ledger import requests as rq
 from ledger.errors import InvalidInput, NotFound
-from ledger.urls import command_at, query_of, request_at
+from ledger.urls import command_at, query_of, request_at, url_of
 from web import render
 from web.answers import Answers
 
@@ -187,6 +187,27 @@ async def verify(request: Request) -> Response:
     )
 
 
+def page_url(ask: rq.Request) -> str:
+    """The page that shows a request's answer: most are at the URL the grammar spells
+    (`ledger.urls`), a milestone and an RFC at their own page."""
+    if isinstance(ask, rq.ShowMilestone):
+        return render.milestone_url(ask.code, ask.as_of)
+    if isinstance(ask, rq.ShowHistory):
+        return render.milestone_url(ask.code)
+    if isinstance(ask, rq.ShowRfc):
+        return render.rfc_url(ask.rfc)
+    if isinstance(ask, rq.ListRfcs):
+        return "/rfc"
+    return url_of(ask)
+
+
+async def by_command(request: Request) -> Response:
+    """A command's URL whose answer has a page of its own (`/show?code=X`, which the Slack
+    bot links to) goes to that page."""
+    ask = read_request(request.url.path.strip("/").split("/"), pairs_of(request))
+    return RedirectResponse(page_url(ask), status_code=303)
+
+
 async def home(request: Request) -> Response:
     """The plan is the front page."""
     return RedirectResponse("/plan", status_code=303)
@@ -195,6 +216,8 @@ async def home(request: Request) -> Response:
 def routes() -> list[Route]:
     """The pages' routes."""
     return [
+        # Before /rfc/{rfc}, which would take `show` and `list` for RFC ids.
+        *(Route(path, by_command) for path in ("/show", "/history", "/rfc/show", "/rfc/list")),
         Route("/", home),
         Route("/plan", plan),
         Route("/milestone/{code:path}", milestone),

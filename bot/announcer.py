@@ -20,6 +20,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot import render
 from bot.access import LedgerAccess, rfc_states
+from ledger.ledger import Ledger
+from ledger.state import Recorded
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +67,14 @@ class Announcer:
         """Claim and post the next run of unannounced events; how many this call posted."""
         store = self.access.store
         start = store.cursor(self.name)
-        events, states = self.access.read(
-            lambda ledger: (ledger.log[start : start + self.batch], rfc_states(ledger))
-        )
+
+        def unannounced(ledger: Ledger) -> tuple[list[Recorded], dict[str, str]]:
+            # Only the rows of this run are read: the bot never holds the whole log.
+            upto = min(start + self.batch, ledger.length)
+            rows = ledger.store.read(after=start, upto=upto) if upto > start else []
+            return ledger.events(rows), rfc_states(ledger)
+
+        events, states = self.access.read(unannounced)
         if not events:
             return 0
         if not store.advance_cursor(self.name, expected=start, to=events[-1].seq):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from ledger.rules import forecast_after_baseline_move
 from ledger.state import KeyInfo, Milestone, PlanState, Recorded, Rfc
 
 Handler = Callable[[PlanState, Recorded], None]
@@ -98,9 +99,9 @@ def _forecast_moved(state: PlanState, event: Recorded) -> None:
 
 def _baseline_moved(state: PlanState, event: Recorded) -> None:
     if (m := _milestone(state, event)) is not None:
-        # The forecast follows the baseline until it has been moved on its own.
-        if m.forecast == m.baseline:
-            m.forecast = event.data["to"]
+        m.forecast = forecast_after_baseline_move(
+            baseline=m.baseline, forecast=m.forecast, to=event.data["to"]
+        )
         m.baseline = event.data["to"]
 
 

@@ -150,7 +150,7 @@ def _preview_approval(request: rq.PreviewApproval, context: Context) -> rs.Appro
     # The same refusal the approval itself would give, before anyone is asked to confirm.
     require_open_rfc(ledger.state(), request.rfc, "approved")
     return rs.ApprovalPreviewResult(
-        rfc=queries.rfc_show(ledger, request.rfc), version=request.version, head=len(ledger.log)
+        rfc=queries.rfc_show(ledger, request.rfc), version=request.version, head=ledger.length
     )
 
 

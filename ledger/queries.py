@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ledger.asof import NOW, AsOf
-from ledger.commands import check_rfc_id, find_milestone
+from ledger.checks import check_rfc_id
 from ledger.describe import describe
 from ledger.errors import InvalidInput, NotFound
 from ledger.ledger import Ledger, View
 from ledger.records import decode_row
+from ledger.rules import find_milestone
 from ledger.signing import signature_ok
 from ledger.state import Milestone
 from ledger.store import StoredEvent

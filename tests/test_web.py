@@ -26,6 +26,10 @@ from web_harness import (
 )
 
 from ledger import grammar
+from ledger import requests as rq
+from ledger.execute import record
+from ledger.ledger import Ledger
+from ledger.signing import Signer
 from web import Settings, create_app
 from web.guard import CSP
 
@@ -381,3 +385,29 @@ def test_head_has_the_headers_and_no_body(served: str) -> None:
     assert head.status == 200 and head.read() == b""
     assert head.getheader("content-security-policy") == CSP
     connection.close()
+
+
+# --- a page kept, and the log growing -----------------------------------------------------------
+
+
+def test_a_kept_page_is_answered_anew_once_the_log_grows(
+    open_ledger: Ledger, admin_key: Signer, db_url: str
+) -> None:
+    def define(code: str) -> None:
+        request = rq.DefineMilestone(code=code, title=f"Release {code}", due="2030-01-01", level=2)
+        record(request, ledger=open_ledger, signer=admin_key)
+
+    define("LDM-503-01")
+    app = create_app(Settings(db_url=db_url))
+    with serving(app) as base_url, client(base_url) as http:
+        first = http.get("/plan")
+        again = http.get("/plan", headers={"If-None-Match": first.headers["etag"]})
+        define("LDM-503-02")
+        grown = http.get("/plan", headers={"If-None-Match": first.headers["etag"]})
+    app.close()
+
+    assert "LDM-503-01" in first.text and "LDM-503-02" not in first.text
+    assert again.status_code == 304 and again.content == b""
+    assert grown.status_code == 200 and "LDM-503-02" in grown.text
+    assert grown.headers["etag"] != first.headers["etag"]
+    assert first.headers["cache-control"] == "no-cache"

@@ -23,7 +23,7 @@ from ledger import requests as rq
 from ledger.errors import InvalidInput, NotFound
 from ledger.urls import command_at, query_of, request_at, url_of
 from web import render
-from web.answers import Answers
+from web.answers import Answer, Answers
 
 #: Log entries a page shows when its address does not say how many (a log may be long).
 LOG_PAGE = 200
@@ -69,18 +69,32 @@ def pairs_of(request: Request) -> Pairs:
 
 
 async def answer_page(
-    request: Request, name: str, asks: Mapping[str, rq.Request], **context: Any
-) -> HTMLResponse:
+    request: Request,
+    name: str,
+    asks: Mapping[str, rq.Request],
+    *,
+    keep: bool = True,
+    **context: Any,
+) -> Response:
     """Answer `asks` (all from one reader) and render page `name` with each result under
-    its key, and `context`."""
+    its key, and `context`. A page that shows only those answers is kept (`keep`) until
+    the log grows; a browser that has it already is told so (304)."""
     answers = answers_of(request)
 
-    def work() -> str:
-        answer = answers.ask(*asks.values())
+    def lay_out(answer: Answer) -> str:
         results = dict(zip(asks, answer.results, strict=True))
         return render.page(name, broken=answer.broken, **results, **context)
 
-    return HTMLResponse(await run_in_threadpool(work))
+    if not keep:
+        html = await run_in_threadpool(lambda: lay_out(answers.ask(*asks.values())))
+        return HTMLResponse(html, headers={"cache-control": "no-store"})
+    address = request.url.path + "?" + request.url.query
+    tag, page = await run_in_threadpool(answers.page, address, list(asks.values()), lay_out)
+    # Browsers may keep a page, but must ask each time whether the log has grown since.
+    headers = {"etag": tag, "cache-control": "no-cache"}
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    return Response(page, headers=headers, media_type="text/html; charset=utf-8")
 
 
 # --- pages --------------------------------------------------------------------------------------
@@ -148,7 +162,6 @@ def command_page(words: str, heading: str) -> Any:
             shown = dataclasses.replace(ask, limit=LOG_PAGE)
             note = f"The last {LOG_PAGE} matching events, oldest first."
             more = address(path, [*given, ("limit", str(LOG_PAGE * 5))])
-        context = {"heading": heading, "words": words, "action": path, "note": note}
         return await answer_page(
             request,
             "command",
@@ -156,7 +169,10 @@ def command_page(words: str, heading: str) -> Any:
             ask=ask,
             more=more,
             open_form=bool(given),
-            **context,
+            heading=heading,
+            words=words,
+            action=path,
+            note=note,
         )
 
     endpoint.__doc__ = f"The {heading.lower()} page."
@@ -181,6 +197,7 @@ async def verify(request: Request) -> Response:
         request,
         "verify",
         asks,
+        keep=False,
         verification=verification.result,
         when=verification.when,
         rerun=rerun,

@@ -52,6 +52,19 @@ def level3_count(plan: Plan) -> int:
     return len(codes | {m.code for m in plan.unassigned})
 
 
+def plan_rows(plan: Plan) -> list[tuple[str, Any]]:
+    """A plan's rows in order: each Level-2 milestone ("l2") then its Level-3 ones ("l3"),
+    then, after a ("group", None) heading, those under no Level-2 milestone."""
+    rows: list[tuple[str, Any]] = []
+    for block in plan.releases:
+        rows.append(("l2", block.release))
+        rows.extend(("l3", m) for m in block.milestones)
+    if plan.unassigned:
+        rows.append(("group", None))
+        rows.extend(("l3", m) for m in plan.unassigned)
+    return rows
+
+
 def instant(text: str | None) -> str:
     """An ISO instant for people: `2021-06-03 14:02:11` (UTC)."""
     return text[:19].replace("T", " ") if text else ""
@@ -67,6 +80,7 @@ ENV.globals.update(
     milestone_url=milestone_url,
     rfc_url=rfc_url,
     level3_count=level3_count,
+    plan_rows=plan_rows,
     fields_of=fields_of,
 )
 ENV.filters["instant"] = instant

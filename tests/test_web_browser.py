@@ -171,6 +171,7 @@ def test_a_hostile_title_stays_text_and_no_script_runs(page: Page) -> None:
     page.goto("/plan")
     plan_shows = page.get_by_text(HOSTILE_TITLE, exact=True).is_visible()
     page.goto(f"/milestone/{HOSTILE_CODE}")
+    shoot(page, "hostile-title")
     heading = page.locator("h1").inner_text()
     page.goto(f"/rfc/{HOSTILE_RFC}")
     rfc_heading = page.locator("h1").inner_text()

@@ -27,6 +27,7 @@ from web_harness import (
 
 from ledger import grammar
 from ledger import requests as rq
+from ledger.errors import InvalidInput
 from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.signing import Signer
@@ -411,3 +412,34 @@ def test_a_kept_page_is_answered_anew_once_the_log_grows(
     assert grown.status_code == 200 and "LDM-503-02" in grown.text
     assert grown.headers["etag"] != first.headers["etag"]
     assert first.headers["cache-control"] == "no-cache"
+
+
+# --- settings -----------------------------------------------------------------------------------
+
+
+def test_settings_come_from_the_environment_and_options_win() -> None:
+    env = {
+        "MILESTONE_DB_URL": "sqlite:///plan.db",
+        "MILESTONE_WEB_TOKEN": TOKEN,
+        "MILESTONE_WEB_TRUST_HEADER": "X-Forwarded-User",
+    }
+
+    settings = Settings.from_env(env, db_url="sqlite:///other.db")
+
+    assert settings.db_url == "sqlite:///other.db"
+    assert (settings.token, settings.trust_header) == (TOKEN, "X-Forwarded-User")
+    assert Settings.from_env({}).guarded is False
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"token": "short"}, "MILESTONE_WEB_TOKEN is too short"),
+        ({"trust_header": "X-User: admin"}, "is not a header name"),
+    ],
+)
+def test_a_weak_token_or_a_malformed_header_name_is_refused_at_start(
+    changes: dict[str, str], message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        Settings(**changes)  # type: ignore[arg-type]

@@ -88,8 +88,8 @@ async def answer_page(
     if not keep:
         html = await run_in_threadpool(lambda: lay_out(answers.ask(*asks.values())))
         return HTMLResponse(html, headers={"cache-control": "no-store"})
-    address = request.url.path + "?" + request.url.query
-    tag, page = await run_in_threadpool(answers.page, address, list(asks.values()), lay_out)
+    here = request.url.path + "?" + request.url.query
+    tag, page = await run_in_threadpool(answers.page, here, list(asks.values()), lay_out)
     # Browsers may keep a page, but must ask each time whether the log has grown since.
     headers = {"etag": tag, "cache-control": "no-cache"}
     if request.headers.get("if-none-match") == tag:

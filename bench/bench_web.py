@@ -9,7 +9,9 @@ with `python -m web` on 127.0.0.1 in a process of its own, and has `--clients`
 keep-alive connections ask for `/plan` until `--requests` answers have come back (or
 `--seconds` have passed). Prints the median and 99th-percentile latency of the plan
 page: when all clients ask at once just after an append (so the page must be rendered
-anew, once for all of them), in the steady state, and as of an RFC.
+anew, once for all of them), in the steady state, and as of an RFC. Clients ask as
+browsers do (gzip accepted, the body decompressed); the last measure asks without
+gzip, as curl does.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -103,7 +106,27 @@ def build(url: str, signer: Signer, total: int) -> float:
     return time.perf_counter() - started
 
 
-def load(base: str, path: str, *, clients: int, requests: int, seconds: float) -> list[float]:
+#: What a browser sends; the body is decompressed too, as a browser would.
+HEADERS = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def read_body(response: http.client.HTTPResponse) -> bytes:
+    """An answer's body, decompressed if it came gzipped."""
+    body = response.read()
+    if response.getheader("content-encoding") == "gzip":
+        return zlib.decompress(body, wbits=31)
+    return body
+
+
+def load(
+    base: str,
+    path: str,
+    *,
+    clients: int,
+    requests: int,
+    seconds: float,
+    headers: dict[str, str] | None = None,
+) -> list[float]:
     """`clients` connections asking for `path` until `requests` answers or `seconds` pass."""
     host, port = base.removeprefix("http://").rstrip("/").split(":")
     latencies: list[float] = []
@@ -119,9 +142,9 @@ def load(base: str, path: str, *, clients: int, requests: int, seconds: float) -
                     break
                 left[0] -= 1
             started = time.perf_counter()
-            connection.request("GET", path)
+            connection.request("GET", path, headers=HEADERS if headers is None else headers)
             response = connection.getresponse()
-            body = response.read()
+            body = read_body(response)
             elapsed = time.perf_counter() - started
             assert response.status == 200 and body, response.status
             with lock:
@@ -155,9 +178,9 @@ def waves(
             connection = http.client.HTTPConnection(host, int(port), timeout=60)
             start.wait()
             started = time.perf_counter()
-            connection.request("GET", path)
+            connection.request("GET", path, headers=HEADERS)
             response = connection.getresponse()
-            response.read()
+            read_body(response)
             elapsed = time.perf_counter() - started
             assert response.status == 200
             connection.close()
@@ -221,11 +244,21 @@ def main() -> None:
                 base, "/plan", url=url, signer=signer, clients=args.clients, rounds=rounds
             )
             report("plan, now, just after an append", latencies, time.perf_counter() - started)
-            for name, path in (("plan, now", "/plan"), ("plan as of RFC-5", "/plan?as_of=RFC-5")):
+            measures = (
+                ("plan, now", "/plan", HEADERS),
+                ("plan as of RFC-5", "/plan?as_of=RFC-5", HEADERS),
+                ("plan, now, not gzipped", "/plan", {}),
+            )
+            for name, path, headers in measures:
                 _get(base, path)  # one look first, as a person's first visit would
                 started = time.perf_counter()
                 latencies = load(
-                    base, path, clients=args.clients, requests=args.requests, seconds=args.seconds
+                    base,
+                    path,
+                    clients=args.clients,
+                    requests=args.requests,
+                    seconds=args.seconds,
+                    headers=headers,
                 )
                 report(name, latencies, time.perf_counter() - started)
         finally:

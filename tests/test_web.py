@@ -443,3 +443,16 @@ def test_a_weak_token_or_a_malformed_header_name_is_refused_at_start(
 ) -> None:
     with pytest.raises(InvalidInput, match=message):
         Settings(**changes)  # type: ignore[arg-type]
+
+
+def test_a_page_is_sent_gzipped_only_to_a_client_that_accepts_it(served: str) -> None:
+    with client(served) as http:
+        plain = http.get("/plan", headers={"Accept-Encoding": "identity"})
+        gzipped = http.get("/plan", headers={"Accept-Encoding": "gzip"})
+        refused = http.get("/plan", headers={"Accept-Encoding": "gzip;q=0, identity"})
+
+    assert "content-encoding" not in plain.headers
+    assert gzipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in refused.headers
+    assert gzipped.text == plain.text
+    assert gzipped.headers["vary"] == "Accept-Encoding"

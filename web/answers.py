@@ -20,7 +20,7 @@ from ledger import requests as rq
 from ledger import results as rs
 from ledger.errors import LedgerError
 from ledger.handle import Context, handle
-from web.cache import Claim, PageCache, etag_of
+from web.cache import Claim, Page, PageCache
 
 if TYPE_CHECKING:
     from ledger.ledger import Ledger
@@ -73,12 +73,11 @@ class Answers:
 
     def page(
         self, address: str, requests: Sequence[rq.Request], render: Callable[[Answer], str]
-    ) -> tuple[str, bytes]:
+    ) -> Page:
         """The page at `address`, showing the answers to `requests` as `render` lays them
-        out: rendered once for each length of the log (and day), then shared. Returns the
-        page's entity tag and its bytes."""
+        out: rendered once for each length of the log (and day), then shared."""
 
-        def look(ledger: Ledger) -> tuple[Hashable, bytes | Claim, Answer | None]:
+        def look(ledger: Ledger) -> tuple[Hashable, Page | Claim, Answer | None]:
             key = (address, ledger.length, ledger.today())
             found = self.pages.claim(key)
             if not isinstance(found, Claim) or not found.mine:
@@ -90,22 +89,22 @@ class Answers:
                 raise
 
         key, found, answer = self.readers.read(look)
-        if isinstance(found, bytes):
-            return etag_of(key), found
+        if isinstance(found, Page):
+            return found
         if answer is None:
             found.done.wait(60)
             kept = self.pages.kept_page(key)
             if kept is not None:
-                return etag_of(key), kept
+                return kept
             # The one rendering it failed, or the page is too large to keep: render it here.
-            return etag_of(key), render(self.ask(*requests)).encode()
+            return Page.of(key, render(self.ask(*requests)))
         try:
-            page = render(answer).encode()
+            page = Page.of(key, render(answer))
         except BaseException:
             self.pages.finish(found, None)
             raise
         self.pages.finish(found, page)
-        return etag_of(key), page
+        return page
 
     def verification(self, request: rq.VerifyLedger, *, again: bool = False) -> Verification:
         """The last verification asked this way; run now if asked `again` or never run."""

@@ -89,12 +89,23 @@ async def answer_page(
         html = await run_in_threadpool(lambda: lay_out(answers.ask(*asks.values())))
         return HTMLResponse(html, headers={"cache-control": "no-store"})
     here = request.url.path + "?" + request.url.query
-    tag, page = await run_in_threadpool(answers.page, here, list(asks.values()), lay_out)
+    page = await run_in_threadpool(answers.page, here, list(asks.values()), lay_out)
     # Browsers may keep a page, but must ask each time whether the log has grown since.
-    headers = {"etag": tag, "cache-control": "no-cache"}
-    if request.headers.get("if-none-match") == tag:
+    headers = {"etag": page.etag, "cache-control": "no-cache", "vary": "Accept-Encoding"}
+    if request.headers.get("if-none-match") == page.etag:
         return Response(status_code=304, headers=headers)
-    return Response(page, headers=headers, media_type="text/html; charset=utf-8")
+    body = page.body
+    if page.gzipped is not None and _accepts_gzip(request.headers.get("accept-encoding", "")):
+        body, headers["content-encoding"] = page.gzipped, "gzip"
+    return Response(body, headers=headers, media_type="text/html; charset=utf-8")
+
+
+def _accepts_gzip(accept_encoding: str) -> bool:
+    for item in accept_encoding.split(","):
+        name, _, weight = item.strip().partition(";")
+        if name.strip().lower() == "gzip":
+            return weight.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 # --- pages --------------------------------------------------------------------------------------

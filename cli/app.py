@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import platformdirs
 import typer
@@ -32,6 +32,9 @@ from ledger.signing import Signer, generate_key_file, load_key_file, load_public
 from ledger.state import Recorded
 from ledger.transfer import export_log, import_log, read_export
 from ledger.verify import Report, verify_rows
+
+if TYPE_CHECKING:
+    from ledger.store import Store
 
 DEFAULT_DB = "sqlite:///milestones.db"
 
@@ -59,6 +62,12 @@ class Settings:
     def open_ledger(self) -> Ledger:
         """Open the ledger, with a hint for a newcomer when there is none."""
         return Ledger.open(self.db_url)
+
+    def open_store(self) -> Store:
+        """Open the database alone, for `verify`: it must read a log too damaged to load."""
+        from ledger.store import Store
+
+        return Store.open(self.db_url)
 
     def load_signer(self) -> Signer:
         """Load the key that signs this user's commands."""
@@ -152,7 +161,9 @@ def _build(command: grammar.Command) -> Callable[..., None]:
         output = values.pop("json", False)
         fmt = values.pop("format", None)
         settings = _settings(ctx)
-        context = grammar.Context(settings.open_ledger, settings.load_signer)
+        context = grammar.Context(
+            settings.open_ledger, settings.load_signer, open_store=settings.open_store
+        )
         values = {k: v for k, v in values.items() if v is not None}
         try:
             result = grammar.run(command, context, values)

@@ -18,7 +18,8 @@ from ledger.diff import diff as diff_views
 from ledger.errors import InvalidInput
 from ledger.ledger import Ledger
 from ledger.signing import Signer
-from ledger.verify import Report, verify_rows
+from ledger.store import Store
+from ledger.verify import Report, verify_store
 
 
 @dataclass
@@ -33,6 +34,9 @@ class Context:
     load_signer: Callable[[], Signer]
     actor: str | None = None
     idem: str | None = None
+    #: How `verify` reaches the rows without loading (folding) a possibly damaged
+    #: log; without it, `verify` reads the store of the opened ledger.
+    open_store: Callable[[], Store] | None = None
     _ledger: Ledger | None = None
 
     @property
@@ -175,12 +179,18 @@ def _verify(
     expect_head: str | None = None,
     expect_length: int | None = None,
 ) -> Report:
-    return verify_rows(
-        ctx.ledger.store.iter_all(),
-        ledger_id=ledger_id,
-        expect_head=expect_head,
-        expect_length=expect_length,
-    )
+    def check(store: Store) -> Report:
+        return verify_store(
+            store, ledger_id=ledger_id, expect_head=expect_head, expect_length=expect_length
+        )
+
+    if ctx.open_store is None:
+        return check(ctx.ledger.store)
+    store = ctx.open_store()
+    try:
+        return check(store)
+    finally:
+        store.close()
 
 
 def _rfc_show(ctx: Context, rfc: str) -> Any:

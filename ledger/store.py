@@ -108,6 +108,11 @@ _ALL_COLUMNS = sa.select(*(_EVENTS.c[name] for name in _COLUMNS))
 _AFTER = _ALL_COLUMNS.where(_EVENTS.c.seq > sa.bindparam("after")).order_by(_EVENTS.c.seq)
 _HEAD = _ALL_COLUMNS.order_by(_EVENTS.c.seq.desc()).limit(1)
 _BY_IDEM = _ALL_COLUMNS.where(_EVENTS.c.idem == sa.bindparam("idem"))
+#: For `Store.scan` on SQLite: every value as bytes, whatever storage class it holds.
+_RAW_COLUMNS = sa.select(
+    _EVENTS.c.seq, *(sa.cast(_EVENTS.c[name], sa.LargeBinary) for name in _COLUMNS[1:])
+)
+_TEXT_AT = tuple(i for i, name in enumerate(_COLUMNS) if name not in ("seq", "body", "hash", "sig"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +463,33 @@ class Store:
                 return
             yield from chunk
             after = chunk[-1].seq
+
+    def scan(self, *, after: int | None = None, limit: int = 5000) -> list[StoredEvent]:
+        """Up to `limit` rows with seq > `after` (from the lowest when None), in seq order.
+
+        For verification, which must see every row to report it. Unlike `read`
+        there is no window of expected seqs: a row stored far beyond the head,
+        or at seq 0 or below, comes back too. On SQLite, which keeps whatever
+        bytes it is given, a text column that is not UTF-8 (as a flipped bit on
+        disk leaves it) is decoded with surrogate escapes, so it can never equal
+        the body it is compared with, and never fails the read.
+        """
+        sqlite = self.dialect == "sqlite"
+        query = _RAW_COLUMNS if sqlite else _ALL_COLUMNS
+        if after is not None:
+            query = query.where(_EVENTS.c.seq > after)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(_EVENTS.c.seq).limit(limit)).all()
+        if not sqlite:
+            return [_stored(row) for row in rows]
+        scanned = []
+        for row in rows:
+            values = list(row)
+            for index in _TEXT_AT:
+                if values[index] is not None:
+                    values[index] = values[index].decode("utf-8", "surrogateescape")
+            scanned.append(StoredEvent(*values))
+        return scanned
 
     def last_seq(self) -> int:
         """The seq of the last event (0 for none), without reading its body."""

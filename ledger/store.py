@@ -108,7 +108,17 @@ _ALL_COLUMNS = sa.select(*(_EVENTS.c[name] for name in _COLUMNS))
 _AFTER = _ALL_COLUMNS.where(_EVENTS.c.seq > sa.bindparam("after")).order_by(_EVENTS.c.seq)
 _HEAD = _ALL_COLUMNS.order_by(_EVENTS.c.seq.desc()).limit(1)
 _BY_IDEM = _ALL_COLUMNS.where(_EVENTS.c.idem == sa.bindparam("idem"))
-#: For `Store.scan` on SQLite: every value as bytes, whatever storage class it holds.
+#: For `Store.scan` on SQLite, which stores any value in any column: the binary
+#: columns always as bytes; and, to read a page where a text value is not
+#: UTF-8, every column as bytes.
+_SCAN_COLUMNS = sa.select(
+    *(
+        sa.cast(_EVENTS.c[name], sa.LargeBinary)
+        if name in ("body", "hash", "sig")
+        else _EVENTS.c[name]
+        for name in _COLUMNS
+    )
+)
 _RAW_COLUMNS = sa.select(
     _EVENTS.c.seq, *(sa.cast(_EVENTS.c[name], sa.LargeBinary) for name in _COLUMNS[1:])
 )
@@ -470,26 +480,31 @@ class Store:
         For verification, which must see every row to report it. Unlike `read`
         there is no window of expected seqs: a row stored far beyond the head,
         or at seq 0 or below, comes back too. On SQLite, which keeps whatever
-        bytes it is given, a text column that is not UTF-8 (as a flipped bit on
-        disk leaves it) is decoded with surrogate escapes, so it can never equal
-        the body it is compared with, and never fails the read.
+        it is given, a text value that is not UTF-8 (as a flipped bit on disk
+        leaves it) is decoded with surrogate escapes rather than failing the
+        read, and a value of another type comes back as it is: either way it
+        can never equal the body it is compared with.
         """
-        sqlite = self.dialect == "sqlite"
-        query = _RAW_COLUMNS if sqlite else _ALL_COLUMNS
-        if after is not None:
-            query = query.where(_EVENTS.c.seq > after)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(_EVENTS.c.seq).limit(limit)).all()
-        if not sqlite:
-            return [_stored(row) for row in rows]
+        if self.dialect != "sqlite":
+            return [_stored(row) for row in self._page(_ALL_COLUMNS, after, limit)]
+        try:
+            return [_stored(row) for row in self._page(_SCAN_COLUMNS, after, limit)]
+        except OperationalError:
+            pass  # "Could not decode to UTF-8": read this page again as bytes
         scanned = []
-        for row in rows:
+        for row in self._page(_RAW_COLUMNS, after, limit):
             values = list(row)
             for index in _TEXT_AT:
                 if values[index] is not None:
                     values[index] = values[index].decode("utf-8", "surrogateescape")
             scanned.append(StoredEvent(*values))
         return scanned
+
+    def _page(self, query: sa.Select[Any], after: int | None, limit: int) -> list[sa.Row[Any]]:
+        if after is not None:
+            query = query.where(_EVENTS.c.seq > after)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query.order_by(_EVENTS.c.seq).limit(limit)).all())
 
     def last_seq(self) -> int:
         """The seq of the last event (0 for none), without reading its body."""

@@ -23,13 +23,14 @@ import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 from operator import attrgetter
 from typing import Any
 
 from events import decode_body
 from ledger.store import StoredEvent
-from ledger.verify_row import RowCheck, RowTuple, check_chunk, check_row
+from ledger.verify_row import PlainCheck, RowCheck, RowTuple, check_chunk, check_row, unpack_chunk
 
 #: Rows per task: large enough that shipping them costs little beside checking them.
 CHUNK_ROWS = 1000
@@ -42,7 +43,7 @@ PARALLEL_FROM = 4000
 _KEY_EVENTS = (b'"type":"key.registered"', b'"type":"ledger.created"')
 
 _Pending = tuple[
-    list[Any], list[RowTuple | None], dict[str, bytes], "Future[list[RowCheck | None]]"
+    list[Any], list[RowTuple | None], dict[str, bytes], Future[list[PlainCheck | None]]
 ]
 
 
@@ -96,8 +97,7 @@ def _in_pool(
                 _learn_key(guessed, item)
             rows = [as_tuple(item) if isinstance(item, StoredEvent) else None for item in chunk]
             keys = dict(guessed)
-            future = pool.submit(check_chunk, rows, index_columns, keys)
-            pending.append((chunk, rows, keys, future))
+            pending.append((chunk, rows, keys, _submit(pool, rows, index_columns, keys)))
             # Two chunks a worker: none waits for work, and memory stays bounded.
             while len(pending) > 2 * workers:
                 yield from _results(pending.popleft(), index_columns)
@@ -113,10 +113,24 @@ def _results(
 ) -> Iterator[tuple[Any, RowCheck | None]]:
     chunk, rows, keys, future = pending
     try:
-        checks = future.result()
-    except Exception:  # a worker died (out of memory, killed): check here instead
-        checks = check_chunk(rows, index_columns, keys)
-    yield from zip(chunk, checks, strict=True)
+        plain = future.result()
+    except BrokenProcessPool:  # a worker died (out of memory, killed): check here instead
+        plain = check_chunk(rows, index_columns, keys)
+    yield from zip(chunk, unpack_chunk(plain), strict=True)
+
+
+def _submit(
+    pool: ProcessPoolExecutor,
+    rows: list[RowTuple | None],
+    index_columns: Sequence[str],
+    keys: dict[str, bytes],
+) -> Future[list[PlainCheck | None]]:
+    try:
+        return pool.submit(check_chunk, rows, index_columns, keys)
+    except BrokenProcessPool:  # a worker died earlier: go on in this process
+        done: Future[list[PlainCheck | None]] = Future()
+        done.set_result(check_chunk(rows, index_columns, keys))
+        return done
 
 
 def _learn_key(guessed: dict[str, bytes], item: Any) -> None:

@@ -11,8 +11,9 @@ force) is judged in `ledger.verify`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import fields
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -24,8 +25,7 @@ from ledger.state import Recorded
 RowTuple = tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RowCheck:
+class RowCheck(NamedTuple):
     """What one row says about itself."""
 
     hash_ok: bool
@@ -37,6 +37,13 @@ class RowCheck:
     #: The public key the signature was checked under (None: no key was known for it).
     signed_with: bytes | None
     signature_ok: bool
+
+
+#: A `RowCheck` as it crosses between processes: plain tuples all the way down,
+#: which pickle in a fifth of the time objects take (measured: 5 µs a row, not 23).
+PlainCheck = tuple[Any, ...]
+
+_EVENT_FIELDS = attrgetter(*(f.name for f in fields(Recorded)))
 
 
 #: Begins the finding for a row whose check raised: a bug here, never a verdict on the row.
@@ -94,9 +101,24 @@ def _check_row(row: RowTuple, index_columns: Sequence[str], keys: Mapping[str, b
 
 def check_chunk(
     rows: Sequence[RowTuple | None], index_columns: Sequence[str], keys: Mapping[str, bytes]
-) -> list[RowCheck | None]:
+) -> list[PlainCheck | None]:
     """Check a run of rows in a worker process (None stands for a line that did not parse)."""
-    return [None if row is None else check_row(row, index_columns, keys) for row in rows]
+    return [None if row is None else _plain(check_row(row, index_columns, keys)) for row in rows]
+
+
+def unpack_chunk(plain: Sequence[PlainCheck | None]) -> list[RowCheck | None]:
+    """The row checks `check_chunk` returned, as `RowCheck`s again."""
+    return [
+        None
+        if check is None
+        else RowCheck(check[0], None if check[1] is None else Recorded(*check[1]), *check[2:])
+        for check in plain
+    ]
+
+
+def _plain(check: RowCheck) -> PlainCheck:
+    event = None if check.event is None else _EVENT_FIELDS(check.event)
+    return (check.hash_ok, event, *check[2:])
 
 
 def _short(error: ValueError) -> str:

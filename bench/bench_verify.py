@@ -101,7 +101,7 @@ def drafts(n: int, rng: random.Random) -> Iterator[Draft]:
             rfc_number += 1
             rfc = f"RFC-{rfc_number}"
             yield Draft(RfcOpened(id=rfc, title=f"Change {rfc_number}"), subject=rfc)
-            for code in rng.sample(milestones or releases, 3):
+            for code in rng.sample(milestones if len(milestones) >= 3 else releases, 3):
                 moved = BaselineMoved.model_validate(
                     {"code": code, "from": forecast[code], "to": day()}
                 )

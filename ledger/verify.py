@@ -38,6 +38,7 @@ __all__ = [
     "Failure",
     "Report",
     "Unreadable",
+    "every_row",
     "verify_rows",
     "verify_store",
 ]

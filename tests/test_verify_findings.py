@@ -12,7 +12,7 @@ from events import body_hash, canonical_bytes, decode_body
 from ledger.errors import InvalidInput
 from ledger.store import StoredEvent
 from ledger.transfer import export_log, read_export
-from ledger.verify import MIN_HEAD_PREFIX, verify_rows, verify_store
+from ledger.verify import MIN_HEAD_PREFIX, every_row, verify_rows, verify_store
 
 
 @pytest.fixture
@@ -232,3 +232,17 @@ def test_importing_a_damaged_export_is_refused_and_imports_nothing(exported, tmp
 
     assert result.exit_code == 2
     assert "does not verify at event 5" in result.output and "nothing was imported" in result.output
+
+
+def test_every_row_pages_through_rows_outside_the_expected_seqs(book):
+    last = len(book.log)
+    far = 2**31 - 1
+    _owner(
+        book,
+        ("UPDATE events SET seq = -5 WHERE seq = 2", {}),
+        ("UPDATE events SET seq = :far WHERE seq = :last", {"far": far, "last": last}),
+    )
+
+    seqs = [row.seq for row in every_row(book.store, page=4)]
+
+    assert seqs == [-5, 1, *range(3, last), far]

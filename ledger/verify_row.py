@@ -5,7 +5,7 @@ signature: the expensive part of verification, and the part that runs on
 every core. This module imports only the codec, the catalogue and the
 signature check, never the store or SQLAlchemy, so a worker process starts
 quickly. What needs the events before a row (seq order, the chain, keys in
-force) is judged in `ledger.verify`.
+force) is judged in `ledger.verify_replay`.
 """
 
 from __future__ import annotations

@@ -5,10 +5,11 @@
 Builds a ledger of N events (or reuses the one in --dir), then verifies it
 whole, as `milestone verify` does, several times over in turn: with the
 verifier as it was before it went parallel (read from git, commit --before),
-on one core, and on every core. Prints the median rates, their ratios, and
-whether Ed25519 verification releases the GIL (if it did, threads would do
-instead of processes). The machine is shared: the load average before and
-after is printed so that a noisy run can be told from a slow one.
+on one core, on every core with processes (the default) and with threads.
+Prints the median rates, the CPU each spends per event, their ratios, and
+whether Ed25519 verification releases the GIL (threads gain only if it does).
+The machine is shared: the load average before and after is printed so that
+a noisy run can be told from a slow one.
 """
 
 from __future__ import annotations
@@ -17,17 +18,20 @@ import argparse
 import importlib.util
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import Literal
 
+import cryptography
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from events.catalogue import (
@@ -39,6 +43,7 @@ from events.catalogue import (
     RfcApproved,
     RfcOpened,
 )
+from ledger import verify_parallel
 from ledger.ledger import Draft, Ledger
 from ledger.signing import generate_key_file
 from ledger.store import Store
@@ -168,36 +173,60 @@ def before_verifier(commit: str) -> ModuleType | None:
     return module
 
 
-def rate(events: int, verify: Callable[[], object]) -> float:
-    """Events verified per second, one whole verification."""
+def rate(events: int, verify: Callable[[], object]) -> tuple[float, float]:
+    """Events verified per second in one whole verification, and CPU µs spent per event
+    (this process and its workers: what parallel checking costs beyond one core)."""
+    cpu = _cpu()
     start = time.perf_counter()
     report = verify()
     elapsed = time.perf_counter() - start
     assert getattr(report, "ok", False), report
-    return events / elapsed
+    return events / elapsed, (_cpu() - cpu) / events * 1e6
 
 
-def gil_check(count: int = 6000) -> float:
-    """How many cores two threads verifying Ed25519 signatures keep busy (CPU time / wall).
+def _cpu() -> float:
+    own, workers = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
-    About 1 means `cryptography` holds the GIL while it verifies (so threads
-    cannot help and processes are needed); about 2, that it releases it
-    (pyca/cryptography#15164 makes it do so in a later release). Rates alone
-    mislead on a shared machine; CPU time does not.
+
+def gil_released(calls: int = 5) -> bool:
+    """Whether `cryptography` lets other threads run while it verifies Ed25519.
+
+    With a long switch interval a pure-Python thread gets the GIL only while
+    another thread is inside a call that releases it, so this does not depend
+    on how busy the machine is (CPU time and rates do).
     """
     private = Ed25519PrivateKey.generate()
     public = private.public_key()
-    messages = [os.urandom(52) for _ in range(count)]
-    signatures = [private.sign(m) for m in messages]
+    message = os.urandom(52)
+    signature = private.sign(message)
+    finished = threading.Event()
+    loops = 0
 
-    def verify(indexes: range) -> None:
-        for i in indexes:
-            public.verify(signatures[i], messages[i])
+    def spin() -> None:
+        nonlocal loops
+        while not finished.is_set():
+            loops += 1
 
-    with ThreadPoolExecutor(2) as pool:
-        cpu, wall = time.process_time(), time.perf_counter()
-        list(pool.map(verify, [range(0, count // 2), range(count // 2, count)]))
-        return (time.process_time() - cpu) / (time.perf_counter() - wall)
+    def verify() -> None:
+        for _ in range(calls):
+            public.verify(signature, message)
+        finished.set()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.2)
+    try:
+        threads = [threading.Thread(target=verify), threading.Thread(target=spin)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    return loops > 1000
 
 
 def main() -> None:
@@ -215,29 +244,46 @@ def main() -> None:
         old = before_verifier(args.before)
         every = cores()
         print(f"{events:,} events, {every} cores, load average {os.getloadavg()[0]:.2f}")
+
+        def on_every_core(pool: Literal["process", "thread"]) -> Callable[[], object]:
+            def verify() -> object:
+                verify_parallel.POOL = pool
+                try:
+                    return verify_store(store, workers=every)
+                finally:
+                    verify_parallel.POOL = "process"
+
+            return verify
+
         modes: dict[str, Callable[[], object]] = {
             "one core": lambda: verify_store(store, workers=1),
-            f"{every} cores": lambda: verify_store(store, workers=every),
+            f"{every} processes": on_every_core("process"),
+            f"{every} threads": on_every_core("thread"),
         }
         if old is not None:
             modes = {f"before ({args.before})": lambda: old.verify_rows(store.iter_all())} | modes
         rates: dict[str, list[float]] = {name: [] for name in modes}
+        costs: dict[str, list[float]] = {name: [] for name in modes}
         for _ in range(args.repeat):
             for name, verify in modes.items():  # in turn, so that load changes hit all alike
-                rates[name].append(rate(events, verify))
-        busy = gil_check()
+                found, cost = rate(events, verify)
+                rates[name].append(found)
+                costs[name].append(cost)
+        released = gil_released()
         store.close()
 
     medians = {name: statistics.median(found) for name, found in rates.items()}
-    print(f"{'verify, median of ' + str(args.repeat):<28}{'events/s':>12}")
+    print(f"{'verify, median of ' + str(args.repeat):<28}{'events/s':>12}{'CPU µs/event':>16}")
     for name, value in medians.items():
-        print(f"{name:<28}{value:>12,.0f}")
-    single, parallel = medians["one core"], medians[f"{every} cores"]
-    print(f"{'all cores / one core':<28}{parallel / single:>12.2f}")
+        print(f"{name:<28}{value:>12,.0f}{statistics.median(costs[name]):>16,.0f}")
+    single = medians["one core"]
+    for pool in ("processes", "threads"):
+        print(f"{f'{every} {pool} / one core':<28}{medians[f'{every} {pool}'] / single:>12.2f}")
     if old is not None:
-        print(f"{'all cores / before':<28}{parallel / medians[f'before ({args.before})']:>12.2f}")
-    gil = "releases" if busy > 1.3 else "holds"
-    print(f"two threads verifying Ed25519 keep {busy:.2f} cores busy: cryptography {gil} the GIL")
+        before = medians[f"before ({args.before})"]
+        print(f"{'processes / before':<28}{medians[f'{every} processes'] / before:>12.2f}")
+    gil = "releases" if released else "holds"
+    print(f"cryptography {cryptography.__version__} {gil} the GIL while it verifies Ed25519")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

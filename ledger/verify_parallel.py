@@ -1,11 +1,10 @@
 """Row checks on every core, handed back in the order the rows came.
 
 On one core an event costs about 160 µs to verify, 140 of them in Ed25519
-signature verification, and `cryptography` holds the GIL while it verifies
-(two threads measured no faster than one), so rows go in chunks to a pool of
-processes. The main process keeps reading rows while the workers check, and
-judges what depends on the rows before (`ledger.verify`) as results return,
-in row order.
+signature verification, so rows go in chunks to a pool of workers (processes:
+see `POOL`). The main process keeps reading rows while the workers check, and
+judges what depends on the rows before (`ledger.verify_replay`) as results
+return, in row order.
 
 A worker checks a signature under the key its chunk was sent with: the last
 public key registered under that id in the rows read so far, found by a quick
@@ -22,15 +21,15 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 from operator import attrgetter
-from typing import Any
+from typing import Any, Literal
 
 from events import decode_body
 from ledger.store import StoredEvent
-from ledger.verify_row import PlainCheck, RowCheck, RowTuple, check_chunk, check_row, unpack_chunk
+from ledger.verify_row import RowCheck, RowTuple, check_chunk, check_row, check_rows, unpack_chunk
 
 #: Rows per task: large enough that shipping them costs little beside checking them.
 CHUNK_ROWS = 1000
@@ -39,12 +38,16 @@ CHUNK_ROWS = 1000
 #: workers would cost more than it saves.
 PARALLEL_FROM = 4000
 
+#: What the workers are. `cryptography` 50.0.2 releases the GIL while it verifies
+#: an Ed25519 signature (measured; pyca/cryptography#15164), older releases held
+#: it, and this project accepts releases from 42: processes speed up every release,
+#: threads only the newer ones. bench/bench_verify.py measures both.
+POOL: Literal["process", "thread"] = "process"
+
 #: Marks a row whose body may register a key (canonical JSON has no spaces).
 _KEY_EVENTS = (b'"type":"key.registered"', b'"type":"ledger.created"')
 
-_Pending = tuple[
-    list[Any], list[RowTuple | None], dict[str, bytes], Future[list[PlainCheck | None]]
-]
+_Pending = tuple[list[Any], list[RowTuple | None], dict[str, bytes], Future[list[Any]]]
 
 
 def cores() -> int:
@@ -90,7 +93,11 @@ def _in_pool(
 ) -> Iterator[tuple[Any, RowCheck | None]]:
     guessed: dict[str, bytes] = {}
     pending: deque[_Pending] = deque()
-    pool = ProcessPoolExecutor(workers, mp_context=_start_method())
+    pool: Executor = (
+        ThreadPoolExecutor(workers)
+        if POOL == "thread"
+        else ProcessPoolExecutor(workers, mp_context=_start_method())
+    )
     try:
         while chunk := list(islice(stream, CHUNK_ROWS)):
             for item in chunk:
@@ -113,24 +120,32 @@ def _results(
 ) -> Iterator[tuple[Any, RowCheck | None]]:
     chunk, rows, keys, future = pending
     try:
-        plain = future.result()
+        checked = future.result()
     except BrokenProcessPool:  # a worker died (out of memory, killed): check here instead
-        plain = check_chunk(rows, index_columns, keys)
-    yield from zip(chunk, unpack_chunk(plain), strict=True)
+        checked = _checker()(rows, index_columns, keys)
+    if POOL == "process":
+        checked = unpack_chunk(checked)
+    yield from zip(chunk, checked, strict=True)
 
 
 def _submit(
-    pool: ProcessPoolExecutor,
+    pool: Executor,
     rows: list[RowTuple | None],
     index_columns: Sequence[str],
     keys: dict[str, bytes],
-) -> Future[list[PlainCheck | None]]:
+) -> Future[list[Any]]:
+    check = _checker()
     try:
-        return pool.submit(check_chunk, rows, index_columns, keys)
+        return pool.submit(check, rows, index_columns, keys)
     except BrokenProcessPool:  # a worker died earlier: go on in this process
-        done: Future[list[PlainCheck | None]] = Future()
-        done.set_result(check_chunk(rows, index_columns, keys))
+        done: Future[list[Any]] = Future()
+        done.set_result(check(rows, index_columns, keys))
         return done
+
+
+def _checker() -> Callable[..., list[Any]]:
+    # Threads share memory: only processes need answers in pickle-friendly tuples.
+    return check_chunk if POOL == "process" else check_rows
 
 
 def _learn_key(guessed: dict[str, bytes], item: Any) -> None:

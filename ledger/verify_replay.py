@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from events import GENESIS_PREV
 from ledger.signing import signature_ok
-from ledger.state import Recorded
 from ledger.store import StoredEvent
-from ledger.verify_row import RowCheck
+from ledger.verify_row import EventBody, RowCheck
 
 #: Findings listed at most; verification stops reading after as many.
 MAX_FINDINGS = 100
@@ -165,13 +164,14 @@ class Replay:
         # authentic, so ask the append path's own rule whether its actor was allowed it,
         #     if (refusal := rules.permitted(self.state, event)) is not None:
         #         return refusal
-        # with `_accept` folding each accepted event into `self.state` (ledger.fold's
-        # `apply`), so that the rule sees the state just before each event.
+        # with `_accept` folding each accepted event into `self.state`
+        # (`fold.apply(self.state, Recorded(*event, row.hash))`), so that the rule
+        # sees the state just before each event.
         if genesis and self.ledger_id is not None and row.hash.hex() != self.ledger_id:
             return f"this is ledger {row.hash.hex()}, not the expected {self.ledger_id}"
         return None
 
-    def _accept(self, row: StoredEvent, event: Recorded) -> None:
+    def _accept(self, row: StoredEvent, event: EventBody) -> None:
         """Take a verified event into what the replay knows."""
         if event.type in _KEY_EVENTS:
             key = _registered(event)
@@ -223,7 +223,7 @@ class Replay:
         )
 
 
-def _registered(event: Recorded) -> _Key | None:
+def _registered(event: EventBody) -> _Key | None:
     """The key a `ledger.created` or `key.registered` event registers (None: unusable)."""
     data = event.data
     try:

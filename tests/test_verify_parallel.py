@@ -25,10 +25,11 @@ from ledger.verify import verify_store
 PARENT = os.getpid()
 
 
-@pytest.fixture
-def book(sqlite_url, admin_key, tmp_path, monkeypatch):
-    """A small ledger, verified in chunks of three rows."""
+@pytest.fixture(params=["process", "thread"])
+def book(request, sqlite_url, admin_key, tmp_path, monkeypatch):
+    """A small ledger, verified in chunks of three rows, by processes or by threads."""
     monkeypatch.setattr(verify_parallel, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(verify_parallel, "POOL", request.param)
     ledger = build_small_ledger(sqlite_url, tmp_path, admin_key)
     yield ledger
     ledger.close()
@@ -87,6 +88,7 @@ _real_check_chunk = verify_parallel.check_chunk
 
 
 def test_a_worker_that_dies_leaves_the_findings_unchanged(book, monkeypatch):
+    monkeypatch.setattr(verify_parallel, "POOL", "process")  # a thread cannot die alone
     monkeypatch.setattr(verify_parallel, "check_chunk", _dies_in_a_worker)
     with book.store.engine.begin() as conn:
         conn.exec_driver_sql("DROP TRIGGER events_no_update")
@@ -106,6 +108,7 @@ def test_a_long_log_is_checked_on_every_core_unasked(book, monkeypatch):
             pools.append(args)
             super().__init__(*args, **kwargs)
 
+    monkeypatch.setattr(verify_parallel, "POOL", "process")
     monkeypatch.setattr(verify_parallel, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr(verify_parallel, "cores", lambda: 2)
     monkeypatch.setattr(verify_parallel, "PARALLEL_FROM", len(book.log))

@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from events import GENESIS_PREV
+from ledger.fold import apply
+from ledger.rules import may_sign_for, permitted
 from ledger.signing import signature_ok
+from ledger.state import PlanState, Recorded
 from ledger.store import StoredEvent
 from ledger.verify_row import EventBody, RowCheck
 
@@ -79,6 +82,8 @@ class Replay:
         #: Raw public keys by id, for checking rows in-process (the keys in force).
         self.publics: dict[str, bytes] = {}
         self.findings: list[Failure] = []
+        #: The roles in force so far (a state folded from role events only).
+        self.roles = PlanState()
         self.rows = 0
         self.verified = 0
         self.genesis_hash = ""
@@ -145,9 +150,7 @@ class Replay:
             return f"signed with key {name}, which was not registered before this event"
         if key.revoked_at is not None:
             return f"signed with key {name}, revoked at event #{key.revoked_at}"
-        if event.actor != key.actor and not (
-            key.delegate_for and event.actor.startswith(key.delegate_for)
-        ):
+        if not may_sign_for(key, event.actor):
             return (
                 f"key {name} belongs to {_quoted(key.actor)} "
                 f"and may not sign for {_quoted(event.actor)}"
@@ -160,13 +163,12 @@ class Replay:
             signed = signature_ok(key.public, row.hash, row.sig)
         if not signed:
             return f"the signature does not verify under key {name}"
-        # Permission replay (issue 10) goes here and nowhere else: the event is
-        # authentic, so ask the append path's own rule whether its actor was allowed it,
-        #     if (refusal := rules.permitted(self.state, event)) is not None:
-        #         return refusal
-        # with `_accept` folding each accepted event into `self.state`
-        # (`fold.apply(self.state, Recorded(*event, row.hash))`), so that the rule
-        # sees the state just before each event.
+        # The event is authentic: was its actor allowed it? The append path's own rule
+        # answers, against the roles in force just before it.
+        if not genesis and (
+            refusal := permitted(self.roles, actor=event.actor, event_type=event.type)
+        ):
+            return refusal
         if genesis and self.ledger_id is not None and row.hash.hex() != self.ledger_id:
             return f"this is ledger {row.hash.hex()}, not the expected {self.ledger_id}"
         return None
@@ -182,6 +184,8 @@ class Replay:
             revoked = self.keys.get(event.data["key_id"])
             if revoked is not None and revoked.revoked_at is None:
                 revoked.revoked_at = event.seq
+        if event.type == "ledger.created" or event.type.startswith("role."):
+            apply(self.roles, Recorded(*event, row.hash))
         self.last_recorded = event.recorded_at
         if self.findings:
             return  # the verdict stands at the first finding

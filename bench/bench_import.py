@@ -61,6 +61,7 @@ def timed(
 
 
 def main() -> None:
+    """Time the imports on fresh ledgers and print each run and the median."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")

@@ -31,8 +31,8 @@ from ledger.errors import Refused
 from ledger.import_plan import PlanSource, Progress, digest, import_plan
 from ledger.import_targets import target_plan
 from ledger.ledger import Ledger
-from ledger.p6 import parse_p6_export, read_export_bytes
-from ledger.p6_model import P6Export
+from ledger.p6 import RUBIN, parse_p6_export, read_export_bytes
+from ledger.p6_model import Levels, P6Export
 from ledger.p6_plan import export_revision
 from ledger.requests import ImportExport
 from ledger.results import ImportResult
@@ -103,16 +103,18 @@ def import_export_file(
     actor: str | None = None,
     progress: Progress | None = None,
     dry_run: bool = False,
+    levels: Levels = RUBIN,
 ) -> ImportResult:
     """Append the events that turn the ledger's plan as of the export's date into the plan
     of a P6 export file, CSV or XLS (or, with `dry_run`, list them and append nothing).
 
+    `levels` says how activity ids give a milestone's level (Rubin's prefixes by default).
     Needs the admin role. Raises `DocumentError` naming the row and column for a file
     that is not a P6 export, and `Refused` when the ledger cannot take it; either way
     nothing is appended.
     """
     data = read_export_bytes(path)
-    export = parse_p6_export(data=data, source=path.name)
+    export = parse_p6_export(data=data, source=path.name, levels=levels)
     plan = export_source(export, sha256=digest(data), on=on, rfc=rfc)
     if progress is not None:
         counts = plan.counts

@@ -21,6 +21,8 @@ from typing import Any
 from bot import blocks, prompts, render
 from bot.access import LedgerAccess
 from bot.blocks import Reply
+from bot.links import web_path, web_url
+from bot.more import PageRequest, page_of
 from bot.words import actor_of, split
 from ledger import grammar
 from ledger.errors import Conflict, InvalidInput, LedgerError
@@ -111,19 +113,21 @@ def _no_signer() -> Signer:
 
 
 class Slash:
-    """Answers `/milestone` requests and confirmation clicks against one ledger."""
+    """Answers `/milestone` requests, their "more" buttons and confirmation clicks.
 
-    def __init__(self, access: LedgerAccess) -> None:
+    `web` is the web view's address (`MILESTONE_WEB_URL`), which paged answers link to.
+    """
+
+    def __init__(self, access: LedgerAccess, *, web: str | None = None) -> None:
         self.access = access
+        self.web = web
 
     def prepare(self, request: SlashRequest) -> Reply | Job:
         """Parse a request: a reply at once (help, a parse error) or a job for the ledger."""
         try:
             words = split(request.text, team_id=request.team_id)
             if not words or words[0] == "help":
-                if len(words) > 1:
-                    return prompts.help_one(grammar.find(words[1:])[0])
-                return prompts.help_all(grammar.COMMANDS)
+                return page_of(_help(words), page=1, words=words or ["help"], head=0, now=0)
             parsed = grammar.parse(words)
             named = getattr(parsed, "actor", None)
             if isinstance(named, str) and named.startswith("@"):
@@ -147,8 +151,12 @@ class Slash:
                 return Job(name, False, partial(self._guarded, prompt))
             write = partial(self._write, parsed, request.actor, request.idem)
             return Job(name, True, partial(self._guarded, write))
-        read = partial(self._read, parsed, request.actor)
+        read = partial(self._read, parsed, words, request.actor)
         return Job(name, False, partial(self._guarded, read))
+
+    def more(self, click: Click) -> Reply:
+        """The page a "more" button asks for: it reads, whatever its words say."""
+        return self._guarded(lambda: self._page(click))
 
     def approve(self, click: Click) -> Reply:
         """Record the change a confirmed button names, once however often it is clicked."""
@@ -169,13 +177,39 @@ class Slash:
                 "something, `milestone history CODE` shows whether it was recorded"
             )
 
-    def _read(self, request: Request, actor: str) -> Reply:
-        def read(ledger: Ledger) -> tuple[Any, tuple[int, str] | None]:
-            context = Context(lambda: ledger, _no_signer, actor)
-            return handle(request, context=context), ledger.broken
+    def _page(self, click: Click) -> Reply:
+        asked = PageRequest.decode(click.value)
+        if asked.words[0] == "help":
+            return page_of(_help(asked.words), page=asked.page, words=asked.words, head=0, now=0)
+        request = grammar.parse(list(asked.words))
+        if isinstance(request, Change):
+            preview = request.preview()
+            if preview is None:
+                raise InvalidInput("this button is not one the bot made; run the command again")
+            return self._prompt(preview, asked.words, click.nonce, page=asked.page, head=asked.head)
+        return self._read(request, asked.words, click.actor, page=asked.page, head=asked.head)
 
-        result, broken = self.access.read(read)
-        answer = render.answer(result)
+    def _read(
+        self,
+        request: Request,
+        words: Sequence[str],
+        actor: str,
+        page: int = 1,
+        head: int | None = None,
+    ) -> Reply:
+        def read(ledger: Ledger) -> tuple[Any, tuple[int, str] | None, int]:
+            context = Context(lambda: ledger, _no_signer, actor)
+            return handle(request, context=context), ledger.broken, ledger.length
+
+        result, broken, now = self.access.read(read)
+        answer = page_of(
+            render.answer(result),
+            page=page,
+            words=words,
+            head=now if head is None else head,
+            now=now,
+            url=web_url(self.web, web_path(request)),
+        )
         return answer.with_note(blocks.broken(*broken)) if broken else answer
 
     def _write(
@@ -187,8 +221,16 @@ class Slash:
 
         return render.answer(self.access.write(write))
 
-    def _prompt(self, preview: Read, words: Sequence[str], nonce: str, note: str = "") -> Reply:
-        """Show what the change would do, with the button that records it."""
+    def _prompt(
+        self,
+        preview: Read,
+        words: Sequence[str],
+        nonce: str,
+        note: str = "",
+        page: int = 1,
+        head: int | None = None,
+    ) -> Reply:
+        """Show what the change would do, with the button that records it (on page 1)."""
 
         def look(ledger: Ledger) -> Any:
             return handle(preview, context=Context(lambda: ledger, _no_signer))
@@ -198,8 +240,16 @@ class Slash:
             raise TypeError(f"no confirmation prompt for {type(result).__name__}")
         # The button carries the words to record and the head the person saw.
         value = json.dumps({"words": list(words), "head": result.head, "prompt": nonce})
-        return prompts.approval_prompt(
+        prompt = prompts.approval_prompt(
             result.rfc, result.version, value, APPROVE_ACTION, CANCEL_ACTION, note
+        )
+        return page_of(
+            prompt,
+            page=page,
+            words=words,
+            head=result.head if head is None else head,
+            now=result.head,
+            url=web_url(self.web, web_path(preview)),
         )
 
     def _confirmed(self, click: Click) -> Reply:
@@ -221,3 +271,10 @@ class Slash:
             return self._write(request, click.actor, f"{prompt}/approve", expect_head=head)
         except Conflict as moved:
             return self._prompt(preview, words, click.nonce, note=str(moved))
+
+
+def _help(words: Sequence[str]) -> Reply:
+    """Help on every command, or on the one `words` name after `help`."""
+    if len(words) > 1:
+        return prompts.help_one(grammar.find(list(words[1:]))[0])
+    return prompts.help_all(grammar.COMMANDS)

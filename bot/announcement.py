@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bot.blocks import Reply, code, escape, who
 from bot.entries import about
 from bot.links import web_link, web_url
-from bot.more import PageRequest, more_button
+from bot.more import PageRequest, more_buttons
 from bot.pages import reply
 from ledger import queries
 from ledger.describe import describe
@@ -112,50 +112,56 @@ def _effect_line(entry: Entry) -> str:
     return f"{_INDENT}↳ {summary} (#{entry.seq})"
 
 
-def _effects(event: Recorded, news: News, listed: set[int]) -> list[str]:
-    changes = news.took_effect.get(event.seq)
-    if changes is None:
-        return []
-    lines = [f"{_INDENT}{len(changes)} change(s) took effect with it:"]
-    elsewhere = [e for e in changes if e.seq not in listed]
-    lines += [_effect_line(e) for e in elsewhere]
-    if len(elsewhere) < len(changes):
-        lines.append(f"{_INDENT}({len(changes) - len(elsewhere)} of them are in this message)")
-    return lines
-
-
 def _summary(events: Sequence[Recorded]) -> str:
     kinds = Counter(IMPORT_COUNTS.get(e.type, e.type).replace("_", " ") for e in events)
     return ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
 
 
+def _took_effect(approval: Recorded, news: News) -> str:
+    count = len(news.took_effect.get(approval.seq, []))
+    return f"{describe(approval)}: {count} change(s) took effect"
+
+
 def announcement(news: News, *, web: str | None = None) -> Reply:
-    """The channel message for `news`: one page, with a button to all of it if it is long."""
+    """The channel message for `news`: one page, with buttons to all of it.
+
+    One event is one line; an approval alone also lists the changes that took
+    effect with it. A burst is a title counting it (naming imports and
+    approvals) and a line an event. When the message cannot show everything,
+    "Show all of it" pages through the log from its first event, and each
+    approval has a button paging through what it made take effect.
+    """
     events = news.events
-    listed = {e.seq for e in events}
-    lines: list[str] = []
-    for event in events:
-        lines.append(event_line(event, news))
-        lines += _effects(event, news, listed)
+    approvals = [e for e in events if e.seq in news.took_effect]
     if len(events) == 1:
-        title, lines = lines[0], lines[1:]
+        title = event_line(events[0], news)
+        lines = []
+        if approvals:
+            changes = news.took_effect[events[0].seq]
+            lines = [f"{len(changes)} change(s) took effect with it:"]
+            lines += [_effect_line(e) for e in changes]
     else:
         actors = ", ".join(dict.fromkeys(who(e.actor) for e in events))
+        named = [describe(e) for e in events if e.type == "revision.imported"]
+        named += [_took_effect(e, news) for e in approvals]
         title = (
             f"*{len(events)} changes* by {actors} (#{events[0].seq} to #{events[-1].seq}): "
-            f"{escape(_summary(events))}"
+            + escape("; ".join([*named, _summary(events)]))
         )
+        lines = [event_line(e, news) for e in events]
     laid = reply(title, lines)
-    if laid.pages == 1:
+    whole = laid.pages == 1
+    if whole and (len(events) == 1 or not approvals):
         return laid
-    first = events[0]
-    if len(events) == 1 and first.type == "rfc.approved":
-        words, path = ["rfc", "show", first.subject], f"/rfc/{first.subject}"
-    else:
-        words, path = ["log", "--since", str(first.seq - 1)], f"/log?since={first.seq - 1}"
-    button = more_button(PageRequest(tuple(words), 1, news.head), 1, label="Show all of it")
-    shown = laid.page(1).with_note(
-        f"This message shows part of it; `/milestone {' '.join(words)}` shows all of it."
-    )
-    shown = shown.with_blocks(*web_link(web_url(web, path)))
-    return shown.with_blocks(button) if button is not None else shown
+    first, asks = events[0], []
+    if not whole and not (len(events) == 1 and approvals):
+        asks.append((("log", "--since", str(first.seq - 1)), "Show all of it"))
+    asks += [(("rfc", "show", e.subject), f"What {e.subject} changed") for e in approvals[:5]]
+    path = f"/log?since={first.seq - 1}" if len(events) > 1 else f"/rfc/{first.subject}"
+    shown = laid.page(1)
+    if not whole:
+        shown = shown.with_note(
+            f"This message shows part of it; `/milestone {' '.join(asks[0][0])}` shows all of it."
+        )
+    more = more_buttons([(PageRequest(words, 1, news.head), label) for words, label in asks])
+    return shown.with_blocks(*web_link(web_url(web, path)), *more)

@@ -33,7 +33,7 @@ from bot import blocks
 from bot.access import LedgerAccess
 from bot.announcer import Announcer
 from bot.blocks import Reply
-from bot.more import MORE_ACTION
+from bot.more import MORE_ACTIONS
 from bot.settings import ConfigError, Settings
 from bot.slash import APPROVE_ACTION, CANCEL_ACTION, Click, Slash, SlashRequest
 from bot.verification import SlackSignature
@@ -242,7 +242,7 @@ def _listen(bot: Bot, slash: Slash) -> None:
 
     app.action(APPROVE_ACTION)(ack=acknowledge, lazy=[approve])
     app.action(CANCEL_ACTION)(ack=acknowledge, lazy=[cancel])
-    app.action(MORE_ACTION)(ack=acknowledge, lazy=[more])
+    app.action(MORE_ACTIONS)(ack=acknowledge, lazy=[more])
 
 
 def _later(respond: Respond) -> Callable[[Future[Reply]], None]:

@@ -10,6 +10,7 @@ on since the first page, the page says so: it shows the ledger as it is now.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from bot.links import web_link
 from ledger.errors import InvalidInput
 
 MORE_ACTION = "milestone_more"
+#: Every "more" button's action_id: MORE_ACTION, or MORE_ACTION_2, _3… beside another.
+MORE_ACTIONS = re.compile(rf"^{MORE_ACTION}(_\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -50,19 +53,26 @@ class PageRequest:
         return cls(words, page, head)
 
 
-def more_button(asked: PageRequest, pages: int, label: str | None = None) -> Block | None:
+def more_button(asked: PageRequest, pages: int) -> Block | None:
     """The button that answers page `asked.page` of `pages`; None if its value is too long
     for Slack (the page then says where to read the rest)."""
-    value = asked.encode()
-    if len(value) > BUTTON_VALUE:
-        return None
-    label = label or f"Show more (page {asked.page} of {pages})"
-    return {
-        "type": "actions",
-        "elements": [
-            {"type": "button", "action_id": MORE_ACTION, "text": _plain(label), "value": value}
-        ],
-    }
+    return next(iter(more_buttons([(asked, f"Show more (page {asked.page} of {pages})")])), None)
+
+
+def more_buttons(asks: Sequence[tuple[PageRequest, str]]) -> list[Block]:
+    """One actions block with a button for each (page, label), or none at all. A button
+    whose value would be too long for Slack is left out."""
+    elements = []
+    for number, (asked, label) in enumerate(asks):
+        value = asked.encode()
+        if len(value) > BUTTON_VALUE:
+            continue
+        # action_ids must differ within a message: the first is MORE_ACTION, then _2, _3…
+        action = MORE_ACTION if number == 0 else f"{MORE_ACTION}_{number + 1}"
+        elements.append(
+            {"type": "button", "action_id": action, "text": _plain(label), "value": value}
+        )
+    return [{"type": "actions", "elements": elements}] if elements else []
 
 
 def _plain(text: str) -> dict[str, str]:

@@ -174,7 +174,9 @@ def test_milestone_serve_runs_the_bot_over_http_until_terminated(served_sqlite):
             code = process.wait(timeout=20)
         finally:
             process.kill()
-    assert code == 0, process.stderr.read()
+    logged = process.stderr.read()
+    assert code == 0, logged
+    assert "will be unused" not in logged and "WARNING" not in logged, logged
 
 
 @pytest.mark.slow

@@ -50,22 +50,22 @@ class News:
 def gather(ledger: Ledger, events: Sequence[Recorded]) -> News:
     """The news of `events`, read from the ledger as it is now."""
     state = ledger.state()
+    took_effect = {
+        e.seq: queries.rfc_show(ledger, e.subject).changes
+        for e in events
+        if e.type == "rfc.approved" and e.subject in state.rfcs
+    }
+    names = {_named(e) for e in events}
+    names |= {entry.subject for changes in took_effect.values() for entry in changes}
     titles: dict[str, str] = {}
-    for event in events:
-        name = _named(event)
-        if name is None:
-            continue
+    for name in names - {None}:
+        assert name is not None
         rfc = state.rfcs.get(name)
         resolved = state.resolve(name) if rfc is None else None
         if rfc is not None:
             titles[name] = rfc.title
         elif resolved is not None:
             titles[name] = state.milestones[resolved].title
-    took_effect = {
-        e.seq: queries.rfc_show(ledger, e.subject).changes
-        for e in events
-        if e.type == "rfc.approved" and e.subject in state.rfcs
-    }
     states = {rfc_id: rfc.state for rfc_id, rfc in state.rfcs.items()}
     return News(events, states, titles, took_effect, ledger.length)
 
@@ -85,15 +85,21 @@ def _named(event: Recorded) -> str | None:
 
 def titled(event: Recorded, titles: dict[str, str]) -> str:
     """What an event did, escaped, with the title after the code it names."""
-    summary = escape(about(event.subject, describe(event)))
     name = _named(event)
+    return _with_title(about(event.subject, describe(event)), name, titles)
+
+
+def _with_title(summary: str, name: str | None, titles: dict[str, str]) -> str:
+    """`summary` escaped, with `name`'s title after the first mention of `name` (an RFC's
+    in quotes, as it may read like a sentence)."""
+    text = escape(summary)
     if name is None or name not in titles:
-        return summary
+        return text
     alone = re.compile(rf"(?<![\w-]){re.escape(escape(name))}(?![\w-])")
     title = escape(titles[name])
-    if event.type.startswith("rfc."):
+    if name.startswith("RFC-"):
         title = f"“{title}”"
-    return alone.sub(lambda found: f"{found.group(0)} {title}", summary, count=1)
+    return alone.sub(lambda found: f"{found.group(0)} {title}", text, count=1)
 
 
 def event_line(event: Recorded, news: News) -> str:
@@ -106,9 +112,10 @@ def event_line(event: Recorded, news: News) -> str:
     return f"{who(event.actor)} {titled(event, news.titles)}{note} `#{event.seq}`"
 
 
-def _effect_line(entry: Entry) -> str:
+def _effect_line(entry: Entry, titles: dict[str, str]) -> str:
     # No `#n` code span here: that marks the events this message announces.
-    summary = escape(about(entry.subject, entry.summary))
+    titled_at = None if entry.type in _TITLED else entry.subject
+    summary = _with_title(about(entry.subject, entry.summary), titled_at, titles)
     return f"{_INDENT}↳ {summary} (#{entry.seq})"
 
 
@@ -139,7 +146,7 @@ def announcement(news: News, *, web: str | None = None) -> Reply:
         if approvals:
             changes = news.took_effect[events[0].seq]
             lines = [f"{len(changes)} change(s) took effect with it:"]
-            lines += [_effect_line(e) for e in changes]
+            lines += [_effect_line(e, news.titles) for e in changes]
     else:
         actors = ", ".join(dict.fromkeys(who(e.actor) for e in events))
         named = [describe(e) for e in events if e.type == "revision.imported"]

@@ -8,6 +8,8 @@ import time
 
 import pytest
 from bot_harness import SECRET
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot import build
 from bot.verification import WINDOW, SeenSignatures, SlackSignature
@@ -111,3 +113,13 @@ def test_start_up_logs_no_warning_about_an_unused_token(served_sqlite, monkeypat
 
     assert "will be unused" not in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_socket_mode_requests_carry_no_signature_and_are_passed_on():
+    check = SlackSignature(SECRET)
+    passed = BoltResponse(status=200, body="passed")
+    request = BoltRequest(body={"type": "block_actions"}, mode="socket_mode")
+
+    answer = check.process(req=request, resp=BoltResponse(status=500), next=lambda: passed)
+
+    assert answer is passed

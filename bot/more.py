@@ -20,6 +20,7 @@ from bot.links import web_link
 from ledger.errors import InvalidInput
 
 MORE_ACTION = "milestone_more"
+_NOT_OURS = "this button is not one the bot made; run the command again"
 #: Every "more" button's action_id: MORE_ACTION, or MORE_ACTION_2, _3… beside another.
 MORE_ACTIONS = re.compile(rf"^{MORE_ACTION}(_\d+)?$")
 
@@ -42,14 +43,14 @@ class PageRequest:
         """Read a button's value; `InvalidInput` if the bot did not make it."""
         try:
             asked = json.loads(value)
+            if not isinstance(asked["w"], list):
+                raise TypeError("words are a list")
             words = tuple(str(word) for word in asked["w"])
             page, head = int(asked["p"]), int(asked["h"])
         except (ValueError, KeyError, TypeError):
-            raise InvalidInput(
-                "this button is not one the bot made; run the command again"
-            ) from None
+            raise InvalidInput(_NOT_OURS) from None
         if page < 1 or head < 0 or not words:
-            raise InvalidInput("this button is not one the bot made; run the command again")
+            raise InvalidInput(_NOT_OURS)
         return cls(words, page, head)
 
 

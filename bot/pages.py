@@ -58,20 +58,19 @@ class _Pages:
         cost = _text_size(line)
         if self.chunk and (
             len("\n".join(self.chunk)) + 1 + len(line) > SECTION_CHARS
-            or not self._fits(self.chunk_size + _JOIN + cost, blocks=1)
+            or not self._fits(self.chunk_size + _JOIN + cost)
         ):
             self.flush()
-        if not self.chunk and not self._fits(cost, blocks=1):
+        if not self.chunk and not self._fits(cost):
             self.turn()
         self.chunk_size += (_JOIN if self.chunk else 0) + cost
         self.chunk.append(line)
 
-    def _fits(self, chunk_size: int, *, blocks: int) -> bool:
-        # +1: the comma between blocks
-        tail = 0 if self.done else len(self.tail)
+    def _fits(self, chunk_size: int) -> bool:
+        """Whether the page has room for one more section holding `chunk_size` of text."""
         return (
-            len(self.page) + tail + blocks <= PAGE_BLOCKS
-            and self.used + _SECTION + chunk_size + 1 <= self.budget
+            len(self.page) + len(self.tail) + 1 <= PAGE_BLOCKS
+            and self.used + _SECTION + chunk_size + 1 <= self.budget  # +1: a comma
         )
 
     def flush(self) -> None:

@@ -5,7 +5,9 @@ request); answering is the ledger's `handle`, with the verified Slack user as
 the actor and an idempotency key derived from the request, so a retried
 delivery records nothing twice. A change whose request has a `preview` (an
 RFC approval) asks first: the reply shows the preview with a button (behind
-Slack's confirm dialog), and only the click records the change.
+Slack's confirm dialog), and only the click records the change. A long answer
+comes a page at a time (`bot.more`): its "more" button carries the words, so
+answering it is parsing and reading again, never recording.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from bot.blocks import Reply, code, escape, who
 from bot.entries import about
@@ -164,7 +165,7 @@ def announcement(news: News, *, web: str | None = None) -> Reply:
     if not whole and not (len(events) == 1 and approvals):
         asks.append((("log", "--since", str(first.seq - 1)), "Show all of it"))
     asks += [(("rfc", "show", e.subject), f"What {e.subject} changed") for e in approvals[:5]]
-    path = f"/log?since={first.seq - 1}" if len(events) > 1 else f"/rfc/{first.subject}"
+    path = f"/log?since={first.seq - 1}" if len(events) > 1 else f"/rfc/{quote(first.subject)}"
     shown = laid.page(1)
     if not whole:
         shown = shown.with_note(

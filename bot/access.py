@@ -59,4 +59,3 @@ class LedgerAccess:
     def store(self) -> Store:
         """The event store (safe to use from any thread: each call takes its own connection)."""
         return self._reader.store
-

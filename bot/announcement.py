@@ -14,14 +14,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from bot.blocks import Reply, code, escape, who
 from bot.entries import about
-from bot.links import web_link, web_url
+from bot.links import web_link, web_path, web_url
 from bot.more import PageRequest, more_buttons
 from bot.pages import reply
 from ledger import queries
+from ledger import requests as rq
 from ledger.describe import describe
 from ledger.results import IMPORT_COUNTS
 
@@ -165,11 +165,11 @@ def announcement(news: News, *, web: str | None = None) -> Reply:
     if not whole and not (len(events) == 1 and approvals):
         asks.append((("log", "--since", str(first.seq - 1)), "Show all of it"))
     asks += [(("rfc", "show", e.subject), f"What {e.subject} changed") for e in approvals[:5]]
-    path = f"/log?since={first.seq - 1}" if len(events) > 1 else f"/rfc/{quote(first.subject)}"
+    whole_of = rq.ShowLog(since=first.seq - 1) if len(events) > 1 else rq.ShowRfc(rfc=first.subject)
     shown = laid.page(1)
     if not whole:
         shown = shown.with_note(
             f"This message shows part of it; `/milestone {' '.join(asks[0][0])}` shows all of it."
         )
     more = more_buttons([(PageRequest(words, 1, news.head), label) for words, label in asks])
-    return shown.with_blocks(*web_link(web_url(web, path)), *more)
+    return shown.with_blocks(*web_link(web_url(web, web_path(whole_of))), *more)

@@ -1,96 +1,33 @@
 """Links from Slack to the web view, for answers too long to read in one message.
 
-When `MILESTONE_WEB_URL` is set, a paged answer links to the page that shows
-all of it: `/plan?as_of=…`, `/milestone/CODE`, `/rfc/RFC-n`,
-`/diff?before=X&after=Y`, `/log?since=…`. The address is built from the
-request the answer came from (its selectors), never from the answer.
+When `MILESTONE_WEB_URL` is set, every page of a paged answer links to the
+web page that shows all of it. The address is the request the answer came
+from, spelled as `ledger.urls` spells it (the web view answers exactly those
+addresses, and sends a command's URL to its page: `/show?code=X` to
+`/milestone/X`), never worked out from the answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import singledispatch
-from urllib.parse import quote, urlencode
-
 from bot.blocks import Block, context, escape
 from ledger import requests as rq
+from ledger.urls import url_of
 
 #: A longer address is left out rather than sent (Slack takes 3,000; nobody shares those).
 MAX_URL = 1000
 
-Query = Sequence[tuple[str, object]]
 
-
-def _address(path: str, query: Query = ()) -> str:
-    pairs = [(name, str(value)) for name, value in query if value not in (None, "", 0)]
-    return f"{path}?{urlencode(pairs, quote_via=quote)}" if pairs else path
-
-
-@singledispatch
 def web_path(request: rq.Request) -> str | None:
-    """The web view's path and query for `request`, or None if it has no page."""
-    return None
+    """The web view's path and query for `request`, or None if it has no page.
 
-
-@web_path.register
-def _(request: rq.ShowPlan) -> str:
-    return _address("/plan", [("as_of", request.as_of), ("known_at", request.known_at)])
-
-
-@web_path.register
-def _(request: rq.ShowMilestone) -> str:
-    return _address("/milestone/" + quote(request.code, safe=""), [("as_of", request.as_of)])
-
-
-@web_path.register
-def _(request: rq.ShowHistory) -> str:
-    return "/milestone/" + quote(request.code, safe="")
-
-
-@web_path.register
-def _(request: rq.ShowLog) -> str:
-    return _address(
-        "/log",
-        [
-            ("since", request.since),
-            ("actor", request.actor),
-            ("rfc", request.rfc),
-            ("type", request.event_type),
-            ("limit", request.limit),
-        ],
-    )
-
-
-@web_path.register
-def _(request: rq.DiffPlans) -> str:
-    return _address("/diff", [("before", request.before), ("after", request.after)])
-
-
-@web_path.register
-def _(request: rq.ListLate) -> str:
-    return _address("/late", [("as_of", request.as_of)])
-
-
-@web_path.register
-def _(request: rq.ListUpcoming) -> str:
-    return _address("/upcoming", [("days", request.days)])
-
-
-@web_path.register
-def _(request: rq.CheckPlan) -> str:
-    return _address("/check", [("as_of", request.as_of)])
-
-
-@web_path.register(rq.ShowRfc)
-@web_path.register(rq.PreviewApproval)
-@web_path.register(rq.ApproveRfc)
-def _(request: rq.ShowRfc | rq.PreviewApproval | rq.ApproveRfc) -> str:
-    return "/rfc/" + quote(request.rfc, safe="")
-
-
-@web_path.register
-def _(request: rq.ListRfcs) -> str:
-    return "/rfc"
+    An approval prompt links to its RFC.
+    """
+    if isinstance(request, rq.PreviewApproval | rq.ApproveRfc):
+        request = rq.ShowRfc(rfc=request.rfc)
+    try:
+        return url_of(request)
+    except KeyError:  # not a command of the grammar (a key listing, say): no page
+        return None
 
 
 def web_url(base: str | None, path: str | None) -> str | None:
@@ -101,7 +38,7 @@ def web_url(base: str | None, path: str | None) -> str | None:
     return url if len(url) <= MAX_URL else None
 
 
-def web_link(url: str | None, label: str = "All of it on the web") -> list[Block]:
+def web_link(url: str | None, label: str = "The whole answer, on the web") -> list[Block]:
     """A small line linking to `url` (none without one)."""
     if url is None:
         return []

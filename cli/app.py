@@ -151,6 +151,7 @@ for _group, _name, _function in (
     (app, "verify-file", terminal.verify_file),
     (app, "demo", terminal.demo),
     (app, "serve", terminal.serve),
+    (app, "web", terminal.web),
 ):
     _group.command(_name, cls=QuickCommand)(_function)
 

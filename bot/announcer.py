@@ -31,6 +31,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.access import LedgerAccess
 from bot.announcement import News, announcement, gather
+from bot.blocks import Reply, section
 from bot.limits import problems
 from ledger.ledger import Ledger
 
@@ -145,9 +146,14 @@ class Announcer:
 
     def _post(self, message: dict[str, Any], first: int, last: int) -> None:
         what = f"events #{first}-#{last} in {self.channel}"
-        if found := problems(message):  # a bug: Slack would refuse it, so do not send it
-            log.error("not announcing %s: the message breaks Slack's limits (%s)", what, found)
-            return
+        if found := problems(message):
+            # A bug: Slack would refuse the message. Say where to look instead of nothing.
+            log.error("announcing %s briefly: the message breaks Slack's limits (%s)", what, found)
+            text = (
+                f"Events #{first} to #{last} were recorded; `/milestone log --since {first - 1}` "
+                "shows them."
+            )
+            message = Reply(text, (section(text),)).message(unfurl_links=False, unfurl_media=False)
         for _attempt in range(self.retries + 1):
             try:
                 self.client.chat_postMessage(channel=self.channel, **message)

@@ -11,9 +11,11 @@ from bot_harness import ALICE, announced
 from slack_standin import message_text
 
 from bot import Announcer
+from bot import announcer as module
 from bot.access import LedgerAccess
 from bot.announcer import Pace
 from bot.app import web_client
+from bot.blocks import Reply, section
 from bot.limits import problems
 from ledger import requests as rq
 from ledger.execute import record
@@ -163,3 +165,25 @@ def test_a_burst_with_an_approval_in_it_has_a_button_to_what_the_approval_change
     assert button["text"]["text"] == "What RFC-8 changed"
     assert '"w":["rfc","show","RFC-8"]' in button["value"]
     assert problems(post) == []
+
+
+def test_a_message_slack_would_refuse_is_replaced_by_a_brief_one_naming_the_events(
+    served_sqlite, quiet_announcer, monkeypatch, caplog
+):
+    monkeypatch.setattr(
+        module, "announcement", lambda news, web=None: Reply("x", (section("x" * 3001),))
+    )
+    record(
+        rq.CompleteMilestone(code="DM-AP-18"),
+        ledger=served_sqlite.ledger,
+        signer=served_sqlite.admin,
+    )
+    seq = served_sqlite.count()
+
+    quiet_announcer.announce_pending()
+
+    (post,) = _posts(served_sqlite)
+    assert post["text"] == (
+        f"Events #{seq} to #{seq} were recorded; `/milestone log --since {seq - 1}` shows them."
+    )
+    assert problems(post) == [] and "breaks Slack's limits" in caplog.text

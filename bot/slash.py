@@ -23,6 +23,7 @@ from typing import Any
 from bot import blocks, prompts, render
 from bot.access import LedgerAccess
 from bot.blocks import Reply
+from bot.limits import problems
 from bot.links import web_path, web_url
 from bot.more import PageRequest, page_of
 from bot.words import actor_of, split
@@ -167,9 +168,17 @@ class Slash:
     # --- answering ----------------------------------------------------------------------------
 
     def _guarded(self, answer: Callable[[], Reply]) -> Reply:
-        """Library errors become their message; anything else is logged, not shown raw."""
+        """Library errors become their message; anything else is logged, not shown raw; an
+        answer Slack would refuse (a bug) is logged and replaced by one it takes."""
         try:
-            return answer()
+            reply = answer()
+            if found := problems(reply.ephemeral()):
+                log.error("an answer broke Slack's limits: %s", found)
+                return blocks.error(
+                    "the answer is too long for Slack (a bug, and it is logged); a terminal "
+                    "shows it"
+                )
+            return reply
         except LedgerError as error:
             return blocks.error(str(error))
         except Exception:

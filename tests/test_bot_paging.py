@@ -11,6 +11,8 @@ import re
 import pytest
 from slack_standin import buttons, message_text
 
+from bot import render
+from bot.blocks import Reply, section
 from bot.limits import problems
 from bot.more import MORE_ACTION, PageRequest
 from ledger import requests as rq
@@ -123,3 +125,13 @@ def test_a_button_value_the_bot_did_not_make_records_nothing(served_sqlite, valu
 
     assert message_text(page).startswith(":warning:")
     assert served_sqlite.count() == before
+
+
+def test_an_answer_slack_would_refuse_is_replaced_by_one_it_takes(served_sqlite, monkeypatch):
+    oversize = Reply("x", (section("x" * 3001),))
+    monkeypatch.setattr(render, "answer", lambda result: oversize)
+
+    answer = served_sqlite.sender.command("show DM-AP-18")
+
+    assert answer.status == 200 and problems(answer.json) == []
+    assert answer.text.startswith(":warning: the answer is too long for Slack")

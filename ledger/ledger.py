@@ -256,7 +256,12 @@ class Ledger:
         self._head_checked = self._head.position
         written = [event for _, event in sealed]
         if self._log is not None:
-            self._log.extend(written)
+            if written and len(self._log) != written[0].seq - 1:
+                # Others appended since it was read: read it again when it is next asked for
+                # (extending would leave a gap that refresh() then fills with repeats).
+                self._log = None
+            else:
+                self._log.extend(written)
         return written
 
     def _check_head(self, stored_head: StoredEvent | None) -> None:

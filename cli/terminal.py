@@ -61,22 +61,33 @@ def init(
 
 
 def key_new(
-    name: Annotated[str, typer.Argument(help="a name for the key file, e.g. your login name")],
-    out: Annotated[Path | None, typer.Option(help="where to write the private key")] = None,
+    name: Annotated[
+        str, typer.Argument(help="the actor the key is for, e.g. your login name", metavar="NAME")
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="where to write the private key", metavar="FILE")
+    ] = None,
 ) -> None:
     """Create a new signing key on this machine; send its .pub file to an admin."""
-    from ledger.signing import generate_key_file
+    import shlex
 
-    path = out or default_key_path().with_name(f"{name}.pem")
+    from ledger.checks import check_actor
+    from ledger.signing import generate_key_file, key_file_name, public_key_path
+
     try:
+        actor = check_actor(name)
+        path = out or default_key_path().with_name(key_file_name(actor))
         signer = generate_key_file(path)
     except LedgerError as error:
         raise fail(error) from None
+    public = public_key_path(path)
+    quoted = shlex.quote(str(path))
     typer.echo(
         f"created key {signer.key_id}\n  private: {path} (mode 0600; never share it)\n"
-        f"  public:  {path.with_suffix('.pub')}\n"
-        f"Ask an admin to run: milestone key add {name} {path.with_suffix('.pub').name}\n"
-        f"Then use it with --key {path} or MILESTONE_KEY={path}"
+        f"  public:  {public}\n"
+        "Send the public file to an admin, who registers it with:\n"
+        f"  milestone key add {shlex.quote(actor)} {shlex.quote(str(public))}\n"
+        f"Then sign with it: --key {quoted} or MILESTONE_KEY={quoted}"
     )
 
 
@@ -215,8 +226,10 @@ def demo(
     )
     with tempfile.TemporaryDirectory() as scratch:
         folder = keep or Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        ledger, signer = build_demo(directory=folder)
+        try:
+            ledger, signer = build_demo(directory=folder)
+        except LedgerError as error:
+            raise fail(error) from None
         context = Context(lambda: ledger, lambda: signer)
         for words, note in steps:
             result = handle(grammar.parse(words.split()), context=context)

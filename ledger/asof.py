@@ -81,7 +81,12 @@ def parse_instant_text(text: str, *, what: str = "instant") -> str:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return format_instant(moment)
+    try:
+        return format_instant(moment)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-12:00 is in the year 10000 in UTC
+        raise InvalidInput(
+            f"{what} {text!r} is outside the years 1 to 9999 once converted to UTC"
+        ) from None
 
 
 def parse_as_of(text: str | None) -> AsOf:

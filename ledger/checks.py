@@ -86,6 +86,21 @@ def check_role(role: str) -> str:
     return role
 
 
+#: The largest count or log position a command takes: SQLite's and PostgreSQL's bigint.
+MAX_COUNT = 2**63 - 1
+
+
+def check_count(
+    value: int | None, *, what: str, least: int = 0, most: int = MAX_COUNT
+) -> int | None:
+    """A whole number a command counts with (a seq, a limit, days), within its bounds."""
+    if value is None:
+        return None
+    if not least <= value <= most:
+        raise InvalidInput(f"{what} takes a whole number from {least} to {most}, not {value}")
+    return value
+
+
 def check_key_id(key_id: str) -> str:
     """A key id as the ledger spells it: trimmed, lower-case (whether it exists is the plan's)."""
     return key_id.strip().lower()

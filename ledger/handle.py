@@ -113,8 +113,10 @@ def _late(request: rq.ListLate, context: Context) -> rs.LateResult:
 
 
 def _upcoming(request: rq.ListUpcoming, context: Context) -> rs.UpcomingResult:
-    rows = queries.upcoming(context.ledger, days=request.days)
-    return rs.UpcomingResult(days=request.days, rows=rows)
+    view = _view(context, request.as_of)
+    start, until = queries.upcoming_window(view, days=request.days)
+    rows = queries.upcoming(view, days=request.days)
+    return rs.UpcomingResult(days=request.days, start=start, until=until, rows=rows)
 
 
 def _check(request: rq.CheckPlan, context: Context) -> rs.CheckResult:

@@ -299,18 +299,27 @@ def late(view: View) -> list[MilestoneRow]:
     return sorted(rows, key=lambda r: (r.forecast, r.code))
 
 
-def upcoming(ledger: Ledger, *, days: int = 30) -> list[MilestoneRow]:
-    """Milestones not done that are due from today through the next `days` days."""
-    if days < 0:
-        raise InvalidInput("--days must be zero or more")
-    today = ledger.today()
-    until = (date.fromisoformat(today) + timedelta(days=days)).isoformat()
+def upcoming(view: View, *, days: int = 30) -> list[MilestoneRow]:
+    """Milestones not done that are due from the view's day through `days` days later."""
+    start, until = upcoming_window(view, days=days)
     rows = [
-        row(m, today)
-        for m in ledger.state().milestones.values()
-        if not m.withdrawn and m.completed is None and today <= m.forecast <= until
+        row(m, view.today)
+        for m in view.state.milestones.values()
+        if not m.withdrawn and m.completed is None and start <= m.forecast <= until
     ]
     return sorted(rows, key=lambda r: (r.forecast, r.code))
+
+
+def upcoming_window(view: View, *, days: int) -> tuple[str, str]:
+    """The first and last day (ISO) that `upcoming` looks at."""
+    if days < 0:
+        raise InvalidInput("--days must be zero or more")
+    start = date.fromisoformat(view.today)
+    try:
+        until = start + timedelta(days=days)
+    except OverflowError:
+        until = date.max
+    return start.isoformat(), until.isoformat()
 
 
 # --- RFCs -------------------------------------------------------------------------------------

@@ -109,9 +109,11 @@ class LateResult(Result):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UpcomingResult(Result):
-    """Milestones due within the next `days` days."""
+    """Milestones due within the next `days` days: from `start` through `until` (ISO days)."""
 
     days: int
+    start: str
+    until: str
     rows: list[MilestoneRow]
 
     @property

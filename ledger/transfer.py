@@ -13,6 +13,7 @@ from pathlib import Path
 
 from events import decode_body
 from ledger.errors import DocumentError, InvalidInput
+from ledger.files import refusal, writable_path
 from ledger.head import rebuild
 from ledger.store import Store, StoredEvent
 from ledger.verify import Report, verify_rows
@@ -21,8 +22,13 @@ from ledger.verify import Report, verify_rows
 def export_log(*, store: Store, path: Path) -> int:
     """Write every event to `path` as JSON Lines; return how many."""
     count = 0
-    tmp = path.with_suffix(path.suffix + ".part")
-    with tmp.open("w", encoding="utf-8") as handle:
+    writable_path(path, what="export file")
+    tmp = path.with_name(path.name + ".part")
+    try:
+        handle = tmp.open("w", encoding="utf-8")
+    except (OSError, ValueError) as error:
+        raise refusal(error, tmp, what="export file") from None
+    with handle:
         for row in store.iter_all():
             line = {
                 "seq": row.seq,
@@ -39,15 +45,17 @@ def export_log(*, store: Store, path: Path) -> int:
 def read_export(path: Path) -> Iterator[StoredEvent]:
     """The events of an export, as stored rows (index columns taken from the bodies)."""
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except FileNotFoundError:
         raise DocumentError(f"no export file at {path}") from None
+    except (OSError, ValueError) as error:
+        raise refusal(error, path, what="export file") from None
     with handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = json.loads(line.decode("utf-8"))
                 raw = item["body"].encode("utf-8")
                 body = decode_body(raw)
                 yield StoredEvent(
@@ -65,7 +73,8 @@ def read_export(path: Path) -> Iterator[StoredEvent]:
                     hash=bytes.fromhex(item["hash"]),
                     sig=bytes.fromhex(item["sig"]),
                 )
-            except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
+            # A deeply nested line exhausts json's recursion: not an export line either.
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
                 raise DocumentError(
                     f"{path}, line {number}: not a ledger export line ({error}); "
                     "give a file written by `milestone export`"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ledger.checks import check_rfc_id
+from ledger.checks import check_count, check_rfc_id
 from ledger.requests.base import Read, arg, opt
 
 AS_OF_HELP = "as of a date, instant, RFC-n, vX.Y or '#seq' (default: now)"
@@ -52,6 +52,10 @@ class ShowLog(Read):
     )
     limit: int | None = opt("only the last N matching events", type=int)
 
+    def __post_init__(self) -> None:
+        check_count(self.since, what="--since")
+        check_count(self.limit, what="--limit")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DiffPlans(Read):
@@ -72,10 +76,15 @@ class ListLate(Read):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ListUpcoming(Read):
-    """Milestones due in the next days."""
+    """Milestones not done that are due in the next days (from today, or the --as-of day)."""
 
     WORDS = ("upcoming",)
     days: int = opt("how many days ahead", default=30, type=int)
+    as_of: str | None = opt(AS_OF_HELP)
+
+    def __post_init__(self) -> None:
+        # A century ahead is more than any plan holds, and keeps the window's end a date.
+        check_count(self.days, what="--days", most=36_525)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,6 +105,9 @@ class VerifyLedger(Read):
     ledger_id: str | None = opt("the genesis hash this ledger must have")
     expect_head: str | None = opt("a head hash recorded earlier that the chain must contain")
     expect_length: int | None = opt("the fewest events the log must hold", type=int)
+
+    def __post_init__(self) -> None:
+        check_count(self.expect_length, what="--expect-length")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

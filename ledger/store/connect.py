@@ -22,7 +22,7 @@ def open_store(url: str, *, create: bool = False, check: bool = True) -> Store:
 
     try:
         parsed = sa.make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise NotInitialised(f"{url!r} is not a database URL; {_EXAMPLES}") from None
     backend = parsed.get_backend_name()
     if backend == "postgres":

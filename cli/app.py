@@ -20,6 +20,7 @@ import typer
 
 from cli import terminal
 from cli.quick import QuickCommand, QuickGroup
+from cli.screen import screen_of
 from cli.session import DEFAULT_DB, Settings, answer, db_url, default_key_path
 from ledger import grammar
 from ledger.errors import NotInitialised
@@ -67,7 +68,8 @@ def main_callback(
     key_path = key or (
         Path(os.environ["MILESTONE_KEY"]) if os.environ.get("MILESTONE_KEY") else default_key_path()
     )
-    ctx.obj = Settings(db_url=db_url(url), key_path=key_path.expanduser())
+    screen = screen_of(sys.stdout, os.environ)
+    ctx.obj = Settings(db_url=db_url(url), key_path=key_path.expanduser(), screen=screen)
 
 
 # --- commands built from the shared grammar -----------------------------------------------------

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from cli.screen import PLAIN, Screen
 from ledger.errors import LedgerError
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class Settings:
 
     db_url: str
     key_path: Path
+    screen: Screen = PLAIN
 
     def open_ledger(self) -> Ledger:
         """Open the ledger (it says how to create one when there is none)."""
@@ -90,7 +92,7 @@ def answer(
         raise fail(error) from None
     if context.opened is not None:
         _warn_if_broken(context.opened)
-    text = data.as_json(data.data(result)) if as_json else render.text(result)
+    text = data.as_json(data.data(result)) if as_json else render.text(result, settings.screen)
     typer.echo(text, nl=not text.endswith("\n"))
     if result.exit_code:
         raise typer.Exit(result.exit_code)

@@ -179,6 +179,7 @@ def import_doc(
 
 
 def verify_file(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="a file written by `milestone export`")],
     ledger_id: Annotated[str | None, typer.Option(help="the genesis hash it must have")] = None,
     expect_head: Annotated[str | None, typer.Option(help="a hash the chain must contain")] = None,
@@ -199,12 +200,16 @@ def verify_file(
         )
     except LedgerError as error:
         raise fail(error) from None
-    typer.echo(data.as_json(data.report_data(report)) if json_ else render.verify_text(report))
+    screen = settings_of(ctx).screen
+    typer.echo(
+        data.as_json(data.report_data(report)) if json_ else render.verify_text(report, screen)
+    )
     if not report.ok:
         raise typer.Exit(8)
 
 
 def demo(
+    ctx: typer.Context,
     keep: Annotated[
         Path | None, typer.Option(help="build the demo ledger in this folder and keep it")
     ] = None,
@@ -233,7 +238,8 @@ def demo(
         context = Context(lambda: ledger, lambda: signer)
         for words, note in steps:
             result = handle(grammar.parse(words.split()), context=context)
-            typer.echo(f"$ milestone {words}{note}\n{render.text(result)}\n")
+            shown = render.text(result, settings_of(ctx).screen)
+            typer.echo(f"$ milestone {words}{note}\n{shown}\n")
         if keep:
             typer.echo(
                 f"The demo ledger is kept at {ledger.store.url}; try `milestone --db "

@@ -109,7 +109,8 @@ def _diff(request: rq.DiffPlans, context: Context) -> rs.DiffResult:
 
 
 def _late(request: rq.ListLate, context: Context) -> rs.LateResult:
-    return rs.LateResult(rows=queries.late(_view(context, request.as_of)))
+    view = _view(context, request.as_of)
+    return rs.LateResult(rows=queries.late(view), as_of=view.label, today=view.today)
 
 
 def _upcoming(request: rq.ListUpcoming, context: Context) -> rs.UpcomingResult:
@@ -120,7 +121,8 @@ def _upcoming(request: rq.ListUpcoming, context: Context) -> rs.UpcomingResult:
 
 
 def _check(request: rq.CheckPlan, context: Context) -> rs.CheckResult:
-    return rs.CheckResult(oddities=check(_view(context, request.as_of)))
+    oddities = check(_view(context, request.as_of))
+    return rs.CheckResult(oddities=oddities, strict=request.strict)
 
 
 def _verify(request: rq.VerifyLedger, context: Context) -> rs.VerifyResult:

@@ -15,6 +15,7 @@ from ledger.checks import check_rfc_id
 from ledger.describe import describe
 from ledger.errors import InvalidInput, NotFound
 from ledger.ledger import Ledger, View
+from ledger.order import natural
 from ledger.records import decode_row
 from ledger.rules import find_milestone
 from ledger.signing import signature_ok
@@ -36,6 +37,7 @@ class MilestoneRow:
     status: str
     releases: list[str]
     aliases: list[str]
+    days_late: int | None = None  # how many days past its forecast, when it is late
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ class Plan:
 
 def row(milestone: Milestone, today: str) -> MilestoneRow:
     """A milestone as a row, its status judged on `today`."""
+    status = milestone.status(today)
+    late_by = None
+    if status == "late":
+        late_by = (date.fromisoformat(today) - date.fromisoformat(milestone.forecast)).days
     return MilestoneRow(
         code=milestone.code,
         level=milestone.level,
@@ -67,9 +73,10 @@ def row(milestone: Milestone, today: str) -> MilestoneRow:
         baseline=milestone.baseline,
         forecast=milestone.forecast,
         completed=milestone.completed,
-        status=milestone.status(today),
+        status=status,
         releases=list(milestone.releases),
         aliases=list(milestone.aliases),
+        days_late=late_by,
     )
 
 
@@ -296,7 +303,7 @@ def late(view: View) -> list[MilestoneRow]:
         for m in view.state.milestones.values()
         if not m.withdrawn and m.completed is None and m.forecast < view.today
     ]
-    return sorted(rows, key=lambda r: (r.forecast, r.code))
+    return sorted(rows, key=lambda r: (r.forecast, natural(r.code)))
 
 
 def upcoming(view: View, *, days: int = 30) -> list[MilestoneRow]:
@@ -307,7 +314,7 @@ def upcoming(view: View, *, days: int = 30) -> list[MilestoneRow]:
         for m in view.state.milestones.values()
         if not m.withdrawn and m.completed is None and start <= m.forecast <= until
     ]
-    return sorted(rows, key=lambda r: (r.forecast, r.code))
+    return sorted(rows, key=lambda r: (r.forecast, natural(r.code)))
 
 
 def upcoming_window(view: View, *, days: int) -> tuple[str, str]:

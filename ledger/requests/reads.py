@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ledger.checks import check_count, check_rfc_id
-from ledger.requests.base import Read, arg, opt
+from ledger.requests.base import Read, arg, flag, opt
 
 AS_OF_HELP = "as of a date, instant, RFC-n, vX.Y or '#seq' (default: now)"
 CODE_HELP = "milestone code, e.g. DM-AP-18"
@@ -94,6 +94,9 @@ class CheckPlan(Read):
 
     WORDS = ("check",)
     as_of: str | None = opt(AS_OF_HELP)
+    strict: bool = flag(
+        "exit with status 11 when anything is found (for scripts and CI)", cli_only=True
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -96,6 +96,15 @@ def generate_key_file(path: Path) -> Signer:
     return signer
 
 
+def load_or_create_key(path: Path) -> tuple[Signer, bool]:
+    """The key at `path`, created (mode 0600) if there is none; and whether it was created."""
+    try:
+        exists = path.exists()
+    except (OSError, ValueError) as error:
+        raise refusal(error, path, what="key file") from None
+    return (load_key_file(path), False) if exists else (generate_key_file(path), True)
+
+
 def public_key_path(path: Path) -> Path:
     """Where `generate_key_file` writes the public half of the key at `path`."""
     return path.with_suffix(".pub")

@@ -192,7 +192,7 @@ for _path, _function, _examples in (
     (("key", "add"), terminal.key_add, ("key add bob bob.pub",)),
     (("key", "list"), terminal.key_list, ("key list",)),
     (("export",), files.export_command, ("export ldm-564.jsonl",)),
-    (("import",), files.import_command, ("--db copy.db import ldm-564.jsonl",)),
+    (("import",), files.import_command, ("import ldm-564.jsonl --db copy.db",)),
     (("import-doc",), files.import_doc, ("import-doc LDM-564-2022-08-13.txt",)),
     (("verify-file",), files.verify_file, ("verify-file ldm-564.jsonl --ledger-id HASH",)),
     (("upgrade",), upkeep.upgrade, ("upgrade", "--db postgresql+psycopg://ci@db/plan upgrade")),

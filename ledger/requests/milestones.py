@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-from ledger.checks import MAX_REASON, MAX_TITLE, check_code, check_date, check_rfc_id, check_text
+from ledger.checks import (
+    MAX_REASON,
+    MAX_TITLE,
+    check_code,
+    check_date,
+    check_rfc_id,
+    check_text,
+    looks_like_date,
+)
 from ledger.errors import InvalidInput
 from ledger.requests.base import Change, Needs, arg, flag, many, opt
 from ledger.requests.reads import CODE_HELP
@@ -105,6 +113,11 @@ class MoveMilestone(MilestoneChange):
     reason: str | None = opt(REASON_HELP, metavar="TEXT")
 
     def __post_init__(self) -> None:
+        if looks_like_date(self.code) and not looks_like_date(self.to):
+            raise InvalidInput(
+                f"the code comes first, then the date: move {str(self.to).strip()} "
+                f"{self.code.strip()}"
+            )
         self._set("to", check_date(self.to, what="new date"))
         self._set("reason", _reason(self.reason))
         self._set("rfc", _rfc(self.rfc))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ledger.checks import check_count, check_rfc_id
+from ledger.checks import check_count, check_event_type, check_rfc_id
 from ledger.requests.base import Read, arg, flag, opt
 
 AS_OF_HELP = "as of a date, instant, RFC-n, vX.Y or '#seq' (default: now)"
@@ -69,6 +69,7 @@ class ShowLog(Read):
     def __post_init__(self) -> None:
         check_count(self.since, what="--since")
         check_count(self.limit, what="--limit")
+        self._set("event_type", check_event_type(self.event_type))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,7 +138,7 @@ class VerifyLedger(Read):
     WORDS = ("verify",)
     EXAMPLES = (
         "verify",
-        "verify --ledger-id 2e15741d3faf3ea8e5bf18cc19e0b621a199e95497b4bcae877b8ecd1197eca0",
+        "verify --ledger-id $LEDGER_ID --expect-length 441",
     )
     ledger_id: str | None = opt("the genesis hash this ledger must have", metavar="HASH")
     expect_head: str | None = opt(

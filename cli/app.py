@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -180,8 +181,14 @@ def _register(
     )(accepting_ledger_options(function))
 
 
+def terminal_example(example: str) -> str:
+    """An example of the grammar as typed at a terminal: Slack's `on DATE` is `--on DATE`."""
+    return re.sub(r"(?<= )on (?=\d{4}-\d{2}-\d{2}\b)", "--on ", example)
+
+
 for _command in grammar.COMMANDS:
-    _register(_command.path, _build(_command), help=_command.help, examples=_command.examples)
+    _shown = [terminal_example(example) for example in _command.examples]
+    _register(_command.path, _build(_command), help=_command.help, examples=_shown)
 
 
 # --- commands only a terminal has ---------------------------------------------------------------
@@ -195,7 +202,7 @@ for _path, _function, _examples in (
     (("import",), files.import_command, ("import ldm-564.jsonl --db copy.db",)),
     (("import-doc",), files.import_doc, ("import-doc LDM-564-2022-08-13.txt",)),
     (("verify-file",), files.verify_file, ("verify-file ldm-564.jsonl --ledger-id HASH",)),
-    (("upgrade",), upkeep.upgrade, ("upgrade", "--db postgresql+psycopg://ci@db/plan upgrade")),
+    (("upgrade",), upkeep.upgrade, ("upgrade", "upgrade --db postgresql+psycopg://ci@db/plan")),
     (("rebuild",), upkeep.rebuild, ("rebuild",)),
     (("demo",), terminal.demo, ("demo", "demo --keep ./demo")),
     (("serve",), terminal.serve, ("serve --port 3000", "serve --socket")),

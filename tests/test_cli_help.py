@@ -9,7 +9,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from cli.app import app
+from cli.app import app, terminal_example
 from cli.help import OTHER, PANELS
 from ledger import grammar
 
@@ -40,6 +40,18 @@ def test_every_command_has_conventional_help_with_an_example(path):
     assert max(len(line) for line in result.output.splitlines()) <= 80
 
 
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_example_in_help_is_a_command_line_the_command_accepts(path):
+    command = ROOT
+    for word in path:
+        command = command.commands[word]
+
+    for example in command.epilog.splitlines():
+        words = shlex.split(example)
+        assert words[: len(path)] == list(path)
+        command.make_context(path[-1], words[len(path) :])  # raises a usage error if not
+
+
 def test_usage_names_arguments_and_option_values_as_people_write_them():
     runner = CliRunner()
 
@@ -59,8 +71,10 @@ def test_the_examples_of_the_grammar_parse(command):
     assert command.examples
 
     for example in command.examples:
-        request = grammar.parse(shlex.split(example))
-        assert isinstance(request, command.request)
+        in_slack = grammar.parse(shlex.split(example))
+        at_a_terminal = grammar.parse(shlex.split(terminal_example(example)), sugar=False)
+        assert isinstance(in_slack, command.request)
+        assert at_a_terminal == in_slack
 
 
 def test_commands_are_listed_in_groups():

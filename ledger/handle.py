@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ledger import queries
+from ledger import due, queries
 from ledger import requests as rq
 from ledger import results as rs
 from ledger.asof import parse_as_of, parse_instant_text
@@ -110,13 +110,13 @@ def _diff(request: rq.DiffPlans, context: Context) -> rs.DiffResult:
 
 def _late(request: rq.ListLate, context: Context) -> rs.LateResult:
     view = _view(context, request.as_of)
-    return rs.LateResult(rows=queries.late(view), as_of=view.label, today=view.today)
+    return rs.LateResult(rows=due.late(view), as_of=view.label, today=view.today)
 
 
 def _upcoming(request: rq.ListUpcoming, context: Context) -> rs.UpcomingResult:
     view = _view(context, request.as_of)
-    start, until = queries.upcoming_window(view, days=request.days)
-    rows = queries.upcoming(view, days=request.days)
+    start, until = due.upcoming_window(view, days=request.days)
+    rows = due.upcoming(view, days=request.days)
     return rs.UpcomingResult(days=request.days, start=start, until=until, rows=rows)
 
 

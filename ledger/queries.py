@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from ledger.asof import NOW, AsOf
 from ledger.checks import check_rfc_id
 from ledger.describe import describe
-from ledger.errors import InvalidInput, NotFound
+from ledger.errors import NotFound
 from ledger.ledger import Ledger, View
-from ledger.order import natural
 from ledger.records import decode_row
 from ledger.rules import find_milestone
 from ledger.signing import signature_ok
@@ -291,42 +290,6 @@ def log(
         since=since, actor=actor, rfc=rfc_id, type_=type_, limit=limit, newest_first=True
     )
     return _entries(ledger, stored[::-1])
-
-
-# --- late and upcoming ------------------------------------------------------------------------
-
-
-def late(view: View) -> list[MilestoneRow]:
-    """Milestones not done whose forecast date is before the view's day, most overdue first."""
-    rows = [
-        row(m, view.today)
-        for m in view.state.milestones.values()
-        if not m.withdrawn and m.completed is None and m.forecast < view.today
-    ]
-    return sorted(rows, key=lambda r: (r.forecast, natural(r.code)))
-
-
-def upcoming(view: View, *, days: int = 30) -> list[MilestoneRow]:
-    """Milestones not done that are due from the view's day through `days` days later."""
-    start, until = upcoming_window(view, days=days)
-    rows = [
-        row(m, view.today)
-        for m in view.state.milestones.values()
-        if not m.withdrawn and m.completed is None and start <= m.forecast <= until
-    ]
-    return sorted(rows, key=lambda r: (r.forecast, natural(r.code)))
-
-
-def upcoming_window(view: View, *, days: int) -> tuple[str, str]:
-    """The first and last day (ISO) that `upcoming` looks at."""
-    if days < 0:
-        raise InvalidInput("--days must be zero or more")
-    start = date.fromisoformat(view.today)
-    try:
-        until = start + timedelta(days=days)
-    except OverflowError:
-        until = date.max
-    return start.isoformat(), until.isoformat()
 
 
 # --- RFCs -------------------------------------------------------------------------------------

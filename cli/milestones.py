@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cli.screen import PLAIN, Screen
-from cli.tables import Cell, Column, paragraph, status, table
+from cli.tables import STATUS_STYLES, Cell, Column, paragraph, status, styled, table
 
 if TYPE_CHECKING:
     from ledger.queries import MilestoneDetail, MilestoneRow, Plan
@@ -124,23 +124,17 @@ def upcoming_text(
 
 def show_text(detail: MilestoneDetail, screen: Screen = PLAIN) -> str:
     """One milestone in full."""
-    from rich.text import Text
-
-    from cli.tables import show
-
     m = detail.milestone
     done = f"{m.completed} by {detail.completed_by}" if m.completed else "-"
     late = f", {m.days_late} days late" if m.days_late else ""
-    state = Text("  status      ")
-    state.append(m.status, style=status(m.status)[1])
-    state.append(f" (as of {detail.as_of}{late})")
+    state = f"  status      {styled(m.status, STATUS_STYLES.get(m.status, ''), screen)} (as of {detail.as_of}{late})"
     lines = [
         paragraph(f"{m.code}: {m.title}", screen, indent=2),
         f"  level       {m.level}" + (f"   team {m.team}" if m.team else ""),
         f"  baseline    {m.baseline}",
         f"  forecast    {m.forecast}",
         f"  completed   {done}",
-        show(state, screen),
+        state,
     ]
     if m.releases:
         lines.append(paragraph(f"  in          {', '.join(m.releases)}", screen, indent=14))

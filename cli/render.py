@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from cli import milestones, trail
 from cli.screen import PLAIN, Screen
-from cli.tables import show
+from cli.tables import styled
 from ledger import results as rs
 
 if TYPE_CHECKING:
@@ -26,19 +26,17 @@ __all__ = ["text", "verify_text"]
 
 def verify_text(report: Report, screen: Screen = PLAIN) -> str:
     """The outcome of a verification."""
-    from rich.text import Text
-
     if report.ok:
-        line = Text("OK", style="bold green")
-        line.append(f": {report.checked} events verified.")
         return (
-            f"{show(line, screen)}\nledger id  {report.ledger_id}\n"
-            f"head       #{report.checked} {report.head_hash}"
+            f"{styled('OK', 'bold green', screen)}: {report.checked} events verified.\n"
+            f"ledger id  {report.ledger_id}\nhead       #{report.checked} {report.head_hash}"
         )
     assert report.failure is not None
-    line = Text("FAILED", style="bold red")
-    line.append(f" at event #{report.failure.seq}: {report.failure.reason}")
-    return f"{show(line, screen)}\n({report.checked} events before it verified)"
+    failed = f"at event #{report.failure.seq}: {report.failure.reason}"
+    return (
+        f"{styled('FAILED', 'bold red', screen)} {failed}\n"
+        f"({report.checked} events before it verified)"
+    )
 
 
 def recorded_text(events: list[Recorded], rfc_states: dict[str, str]) -> str:

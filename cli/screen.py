@@ -5,7 +5,7 @@ environment: a terminal gets its own width and colour; a pipe or file gets
 plain text `PIPED` columns wide (a row's first line holds its code, dates and
 status, so `grep` still finds them; scripts read `--json`). `COLUMNS` sets
 the width for either. `NO_COLOR` (https://no-color.org) and `TERM=dumb` turn
-colour off. Nothing here imports rich: `--help` reads this module.
+colour off. `--help` reads this module: it stays light.
 """
 
 from __future__ import annotations

@@ -127,7 +127,8 @@ def show_text(detail: MilestoneDetail, screen: Screen = PLAIN) -> str:
     m = detail.milestone
     done = f"{m.completed} by {detail.completed_by}" if m.completed else "-"
     late = f", {m.days_late} days late" if m.days_late else ""
-    state = f"  status      {styled(m.status, STATUS_STYLES.get(m.status, ''), screen)} (as of {detail.as_of}{late})"
+    word = styled(m.status, STATUS_STYLES.get(m.status, ""), screen)
+    state = f"  status      {word} (as of {detail.as_of}{late})"
     lines = [
         paragraph(f"{m.code}: {m.title}", screen, indent=2),
         f"  level       {m.level}" + (f"   team {m.team}" if m.team else ""),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from cli import milestones, trail
 from cli.screen import PLAIN, Screen
-from cli.tables import styled
+from cli.tables import paragraph, styled
 from ledger import results as rs
 
 if TYPE_CHECKING:
@@ -39,7 +39,9 @@ def verify_text(report: Report, screen: Screen = PLAIN) -> str:
     )
 
 
-def recorded_text(events: list[Recorded], rfc_states: dict[str, str]) -> str:
+def recorded_text(
+    events: list[Recorded], rfc_states: dict[str, str], screen: Screen = PLAIN
+) -> str:
     """What a write command recorded."""
     from ledger.describe import describe
 
@@ -48,7 +50,7 @@ def recorded_text(events: list[Recorded], rfc_states: dict[str, str]) -> str:
         note = ""
         if event.rfc and rfc_states.get(event.rfc) == "open":
             note = f"  (proposed under {event.rfc}: takes effect when it is approved)"
-        lines.append(f"recorded #{event.seq}: {describe(event)}{note}")
+        lines.append(paragraph(f"recorded #{event.seq}: {describe(event)}{note}", screen, indent=4))
     return "\n".join(lines)
 
 
@@ -132,7 +134,7 @@ def _(result: rs.KeyListResult, screen: Screen = PLAIN) -> str:
 
 @text.register
 def _(result: rs.RecordedResult, screen: Screen = PLAIN) -> str:
-    return recorded_text(result.events, result.rfc_states)
+    return recorded_text(result.events, result.rfc_states, screen)
 
 
 @text.register

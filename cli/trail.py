@@ -70,7 +70,8 @@ def rfc_text(rfc: RfcSummary, screen: Screen = PLAIN) -> str:
     state = paragraph(
         f"  {rfc.state}{version}; opened by {rfc.opened_by}{decided}", screen, indent=2
     )
-    changes = entries_text(rfc.changes, screen, empty="No changes proposed under it yet.")
+    none = "No changes proposed under it yet." if rfc.state == "open" else "No changes under it."
+    changes = entries_text(rfc.changes, screen, empty=none)
     return f"{head}\n{state}\n\n{changes}"
 
 

@@ -139,7 +139,12 @@ def entries(result: list[Entry], *, title: str, empty: str) -> Reply:
     note = None
     if len(result) > len(shown):
         note = f"The {len(result) - len(shown)} earlier events are not shown; a terminal shows all."
-    return reply(f"{title} ({len(result)} events)", [entry_line(e) for e in shown], note=note)
+    return reply(
+        f"{title} ({len(result)} events)",
+        [entry_line(e) for e in shown],
+        note=note,
+        cut=len(result) > len(shown),
+    )
 
 
 def diff(result: PlanDiff) -> Reply:

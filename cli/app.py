@@ -75,7 +75,7 @@ PANEL = {
     **dict.fromkeys(("grant", "ungrant"), "Keys and roles"),
     **dict.fromkeys(("import-doc", "export", "import", "verify-file"), "Import and export"),
     **dict.fromkeys(("init", "verify", "upgrade", "rebuild", "demo"), "The ledger"),
-    "serve": "Serving",
+    **dict.fromkeys(("serve", "web"), "Serving"),
 }
 
 
@@ -206,6 +206,7 @@ for _path, _function, _examples in (
     (("rebuild",), upkeep.rebuild, ("rebuild",)),
     (("demo",), terminal.demo, ("demo", "demo --keep ./demo")),
     (("serve",), terminal.serve, ("serve --port 3000", "serve --socket")),
+    (("web",), terminal.web, ("web --port 8000",)),
 ):
     _register(_path, _function, help=None, examples=_examples)
 

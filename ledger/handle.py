@@ -126,10 +126,10 @@ def _check(request: rq.CheckPlan, context: Context) -> rs.CheckResult:
 
 
 def _verify(request: rq.VerifyLedger, context: Context) -> rs.VerifyResult:
-    from ledger.verify import verify_rows
+    from ledger.verify import verify_store
 
-    report = verify_rows(
-        context.ledger.store.iter_all(),
+    report = verify_store(
+        context.ledger.store,
         ledger_id=request.ledger_id,
         expect_head=request.expect_head,
         expect_length=request.expect_length,

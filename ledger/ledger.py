@@ -16,10 +16,10 @@ from ledger import head as heads
 from ledger import views
 from ledger.append import Draft, seal
 from ledger.asof import NOW, AsOf
-from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised
+from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised, PermissionDenied
 from ledger.head import SNAPSHOT_EVERY
 from ledger.records import decode_row, event_doc
-from ledger.rules import authorise
+from ledger.rules import authorise, permitted
 from ledger.signing import Signer, signature_ok
 from ledger.state import PlanState, Recorded
 from ledger.store import Store, StoredEvent, rows
@@ -241,6 +241,11 @@ class Ledger:
                     after=stored_head,
                     now=self.clock(),
                 )
+                if not genesis:
+                    for _, event in sealed:
+                        refusal = permitted(state, actor=actor, event_type=event.type)
+                        if refusal is not None:
+                            raise PermissionDenied(f"{refusal}; nothing was recorded")
                 txn.insert_many([row for row, _ in sealed])
                 heads.extend(conn, self._head, [event for _, event in sealed])
         except BaseException:

@@ -18,8 +18,9 @@ from typing import Any
 
 import typer
 
-#: Commands that leave the process (`serve` becomes the bot): only their refusals are run.
-NEVER_RUN = {("serve",)}
+#: Commands that leave the process (`serve` becomes the bot, `web` the web view): only
+#: their refusals are run.
+NEVER_RUN = {("serve",), ("web",)}
 #: Commands that take a second or more: run now and then, not a thousand times.
 SLOW = {("demo",)}
 

@@ -214,13 +214,6 @@ class Store:
                 for row in rows.page(conn, rows.ALL_COLUMNS, after=after, limit=limit)
             ]
 
-    def iter_rows(self, *, batch: int = 5000) -> Iterator[StoredEvent]:
-        """Every row of the events table whatever its seq, in seq order (for verify)."""
-        after: int | None = None
-        while chunk := self.scan(after=after, limit=batch):
-            yield from chunk
-            after = chunk[-1].seq
-
     def last_seq(self) -> int:
         """The seq of the last event (0 for none), without reading its body."""
         with self.reading() as conn:

@@ -46,8 +46,10 @@ class Param:
 
     @property
     def metavar(self) -> str:
-        """How the value is shown in a usage line, e.g. `CODE`."""
-        return self.spec.metavar or self.name.upper()
+        """How the value is shown in a usage line, e.g. `CODE`, `N` for a number."""
+        if self.spec.metavar:
+            return self.spec.metavar
+        return "N" if self.spec.type is int else self.name.upper()
 
     @property
     def is_required(self) -> bool:
@@ -86,7 +88,7 @@ class Command:
             elif p.kind == "flag":
                 words.append(f"[{p.option}]")
             else:
-                text = f"{p.option} {p.metavar}"
+                text = f"{p.option} {p.metavar}" + (" ..." if p.spec.many else "")
                 words.append(text if p.is_required else f"[{text}]")
         return " ".join(words)
 

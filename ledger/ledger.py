@@ -295,10 +295,11 @@ class Ledger:
 
     # --- derived data -----------------------------------------------------------------------
 
-    def rebuild(self) -> int:
-        """Drop the plan at the head and the snapshots and fold them again from the log."""
+    def rebuild(self, *, progress: Callable[[str], None] | None = None) -> int:
+        """Drop the plan at the head and the snapshots and fold them again from the log;
+        return how many events were folded."""
         with self.store.locked() as conn:
-            self._head = heads.rebuild(conn)
+            self._head = heads.rebuild(conn, progress=progress)
         return self._head.position
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from ledger.asof import NOW, AsOf
 from ledger.checks import check_rfc_id
 from ledger.describe import describe
-from ledger.errors import InvalidInput, NotFound
+from ledger.errors import NotFound
 from ledger.ledger import Ledger, View
 from ledger.records import decode_row
 from ledger.rules import find_milestone
@@ -36,6 +36,7 @@ class MilestoneRow:
     status: str
     releases: list[str]
     aliases: list[str]
+    days_late: int | None = None  # how many days past its forecast, when it is late
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ class Plan:
 
 def row(milestone: Milestone, today: str) -> MilestoneRow:
     """A milestone as a row, its status judged on `today`."""
+    status = milestone.status(today)
+    late_by = None
+    if status == "late":
+        late_by = (date.fromisoformat(today) - date.fromisoformat(milestone.forecast)).days
     return MilestoneRow(
         code=milestone.code,
         level=milestone.level,
@@ -67,9 +72,10 @@ def row(milestone: Milestone, today: str) -> MilestoneRow:
         baseline=milestone.baseline,
         forecast=milestone.forecast,
         completed=milestone.completed,
-        status=milestone.status(today),
+        status=status,
         releases=list(milestone.releases),
         aliases=list(milestone.aliases),
+        days_late=late_by,
     )
 
 
@@ -284,33 +290,6 @@ def log(
         since=since, actor=actor, rfc=rfc_id, type_=type_, limit=limit, newest_first=True
     )
     return _entries(ledger, stored[::-1])
-
-
-# --- late and upcoming ------------------------------------------------------------------------
-
-
-def late(view: View) -> list[MilestoneRow]:
-    """Milestones not done whose forecast date is before the view's day, most overdue first."""
-    rows = [
-        row(m, view.today)
-        for m in view.state.milestones.values()
-        if not m.withdrawn and m.completed is None and m.forecast < view.today
-    ]
-    return sorted(rows, key=lambda r: (r.forecast, r.code))
-
-
-def upcoming(ledger: Ledger, *, days: int = 30) -> list[MilestoneRow]:
-    """Milestones not done that are due from today through the next `days` days."""
-    if days < 0:
-        raise InvalidInput("--days must be zero or more")
-    today = ledger.today()
-    until = (date.fromisoformat(today) + timedelta(days=days)).isoformat()
-    rows = [
-        row(m, today)
-        for m in ledger.state().milestones.values()
-        if not m.withdrawn and m.completed is None and today <= m.forecast <= until
-    ]
-    return sorted(rows, key=lambda r: (r.forecast, r.code))
 
 
 # --- RFCs -------------------------------------------------------------------------------------

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from ledger.verify import Report
 
 
+#: The exit status of `check --strict` when it finds an oddity (the library's errors use 1-10).
+ODDITIES_FOUND = 11
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Result:
     """An answer of the ledger."""
@@ -97,9 +101,11 @@ class DiffResult(Result):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LateResult(Result):
-    """Milestones past their forecast and not done."""
+    """Milestones past their forecast and not done, as of `as_of` (judged on `today`)."""
 
     rows: list[MilestoneRow]
+    as_of: str = "now"
+    today: str = ""
 
     @property
     def content(self) -> list[MilestoneRow]:
@@ -109,9 +115,11 @@ class LateResult(Result):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UpcomingResult(Result):
-    """Milestones due within the next `days` days."""
+    """Milestones due within the next `days` days: from `start` through `until` (ISO days)."""
 
     days: int
+    start: str
+    until: str
     rows: list[MilestoneRow]
 
     @property
@@ -122,14 +130,20 @@ class UpcomingResult(Result):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckResult(Result):
-    """Oddities found in the plan."""
+    """Oddities found in the plan; `strict` when finding any is a failure."""
 
     oddities: list[Oddity]
+    strict: bool = False
 
     @property
     def content(self) -> list[Oddity]:
         """The oddities."""
         return self.oddities
+
+    @property
+    def exit_code(self) -> int:
+        """`ODDITIES_FOUND` when strict and something was found (for scripts and CI)."""
+        return ODDITIES_FOUND if self.strict and self.oddities else 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

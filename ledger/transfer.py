@@ -13,6 +13,7 @@ from pathlib import Path
 
 from events import decode_body
 from ledger.errors import DocumentError, InvalidInput
+from ledger.files import refusal, writable_path
 from ledger.head import rebuild
 from ledger.store import Store, StoredEvent
 from ledger.verify import Report, Unreadable, verify_rows
@@ -27,8 +28,13 @@ def export_line(*, seq: int, body: str, hash_: bytes, sig: bytes) -> str:
 def export_log(*, store: Store, path: Path) -> int:
     """Write every event to `path` as JSON Lines; return how many."""
     count = 0
-    tmp = path.with_suffix(path.suffix + ".part")
-    with tmp.open("w", encoding="utf-8") as handle:
+    writable_path(path, what="export file")
+    tmp = path.with_name(path.name + ".part")
+    try:
+        handle = tmp.open("w", encoding="utf-8")
+    except (OSError, ValueError) as error:
+        raise refusal(error, tmp, what="export file") from None
+    with handle:
         for row in store.iter_all():
             handle.write(
                 export_line(seq=row.seq, body=row.body.decode("utf-8"), hash_=row.hash, sig=row.sig)
@@ -52,8 +58,8 @@ def read_export(path: Path) -> Iterator[StoredEvent | Unreadable]:
         handle = path.open("rb")
     except FileNotFoundError:
         raise DocumentError(f"no export file at {path}") from None
-    except OSError as error:
-        raise DocumentError(f"cannot read {path}: {error.strerror or error}") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        raise refusal(error, path, what="export file") from None
     with handle:
         for number, raw in enumerate(handle, start=1):
             yield _parse_line(raw, number)

@@ -75,9 +75,9 @@ def many(help: str, *, option: str | None = None, metavar: str | None = None) ->
     return field(default=(), metadata={SPEC: spec})
 
 
-def flag(help: str) -> Any:
+def flag(help: str, *, cli_only: bool = False) -> Any:
     """An option without a value, e.g. `--baseline`."""
-    return field(default=False, metadata={SPEC: Spec("flag", help)})
+    return field(default=False, metadata={SPEC: Spec("flag", help, cli_only=cli_only)})
 
 
 @dataclass(frozen=True, slots=True)

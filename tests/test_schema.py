@@ -31,7 +31,7 @@ def test_a_new_ledger_records_the_schema_version(ledger, db_url):
         ).scalar()
     engine.dispose()
 
-    assert version == str(SCHEMA_VERSION) == "2"
+    assert version == str(SCHEMA_VERSION) == "3"
 
 
 def test_a_ledger_from_a_newer_version_is_refused_with_what_to_do(ledger, db_url, admin_key):

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from cli import terminal
+from cli import proofs, terminal
 from cli.quick import QuickCommand, QuickGroup
 from cli.session import DEFAULT_DB, Settings, answer, db_url, default_key_path
 from ledger import grammar
@@ -76,8 +76,9 @@ def main_callback(
 def _annotation(param: grammar.Param) -> Any:
     spec = param.spec
     if param.kind == "arg":
+        kind = spec.type if param.is_required else (spec.type | None)
         return Annotated[
-            spec.type, typer.Argument(help=param.help, metavar=param.metavar, show_default=False)
+            kind, typer.Argument(help=param.help, metavar=param.metavar, show_default=False)
         ]
     if param.kind == "flag":
         return Annotated[bool, typer.Option(param.option, help=param.help)]
@@ -149,6 +150,8 @@ for _group, _name, _function in (
     (app, "import", terminal.import_command),
     (app, "import-doc", terminal.import_doc),
     (app, "verify-file", terminal.verify_file),
+    (app, "verify-proof", proofs.verify_proof),
+    (app, "cosign", proofs.cosign),
     (app, "demo", terminal.demo),
     (app, "serve", terminal.serve),
 ):

@@ -10,7 +10,9 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import TYPE_CHECKING
 
+from cli import render_tree
 from cli.tables import table
+from ledger import proof_results as prs
 from ledger import results as rs
 
 if TYPE_CHECKING:
@@ -286,3 +288,12 @@ def _(result: rs.RecordedResult) -> str:
 @text.register
 def _(result: rs.ImportResult) -> str:
     return result.summary()
+
+
+# Checkpoints, proofs and cosigned checkpoints print as the files an auditor keeps.
+text.register(prs.CheckpointResult, lambda r: r.checkpoint.note)
+text.register(prs.KeyLineResult, lambda r: r.key_line)
+text.register(prs.CheckpointListResult, lambda r: render_tree.checkpoints_text(r.checkpoints))
+text.register(prs.ProofResult, lambda r: r.proof.text())
+text.register(prs.ProofCheckResult, lambda r: render_tree.check_text(r.check))
+text.register(prs.CosignResult, lambda r: r.cosigned.note)

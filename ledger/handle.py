@@ -21,6 +21,7 @@ from ledger import results as rs
 from ledger.asof import parse_as_of, parse_instant_text
 from ledger.check import check
 from ledger.diff import diff
+from ledger.proof_handlers import HANDLERS as PROOF_HANDLERS
 from ledger.rules import require_open_rfc
 
 if TYPE_CHECKING:
@@ -219,4 +220,5 @@ HANDLERS: dict[type[rq.Request], Handler] = {
     rq.AddKey: _record,
     rq.RevokeKey: _record,
     rq.ImportRevision: _import_revision,
+    **PROOF_HANDLERS,
 }

@@ -21,9 +21,12 @@ from slack_sdk.errors import SlackApiError
 from bot import render
 from bot.access import LedgerAccess, rfc_states
 from ledger.ledger import Ledger
+from ledger.proving import CheckpointInfo, stored
 from ledger.state import Recorded
 
 log = logging.getLogger(__name__)
+
+Checkpoints = dict[int, CheckpointInfo]
 
 _HINTS = {
     "not_in_channel": "invite the bot to the channel, or add the chat:write.public scope",
@@ -68,18 +71,21 @@ class Announcer:
         store = self.access.store
         start = store.cursor(self.name)
 
-        def unannounced(ledger: Ledger) -> tuple[list[Recorded], dict[str, str]]:
+        def unannounced(ledger: Ledger) -> tuple[list[Recorded], dict[str, str], Checkpoints]:
             # Only the rows of this run are read: the bot never holds the whole log.
             upto = min(start + self.batch, ledger.length)
             rows = ledger.store.read(after=start, upto=upto) if upto > start else []
-            return ledger.events(rows), rfc_states(ledger)
+            events = ledger.events(rows)
+            approvals = [e.seq for e in events if e.type == "rfc.approved"]
+            kept = {c.size: c for c in stored(ledger, sizes=approvals)} if approvals else {}
+            return events, rfc_states(ledger), kept
 
-        events, states = self.access.read(unannounced)
+        events, states, kept = self.access.read(unannounced)
         if not events:
             return 0
         if not store.advance_cursor(self.name, expected=start, to=events[-1].seq):
             return 0  # another replica claimed these first, and posts them
-        message = render.announcement(events, states).message(
+        message = render.announcement(events, states, kept).message(
             unfurl_links=False, unfurl_media=False
         )
         try:

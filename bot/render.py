@@ -7,11 +7,13 @@ escaping are `bot.blocks`'.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import singledispatch
 from typing import TYPE_CHECKING
 
+from bot import render_tree
 from bot.blocks import MAX_BLOCKS, Block, Reply, code, context, escape, reply, section, who
+from ledger import proof_results as prs
 from ledger import results as rs
 from ledger.describe import describe
 from ledger.state import Recorded
@@ -19,6 +21,7 @@ from ledger.state import Recorded
 if TYPE_CHECKING:
     from ledger.check import Oddity
     from ledger.diff import PlanDiff
+    from ledger.proving import CheckpointInfo
     from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
     from ledger.verify import Report
 
@@ -204,6 +207,11 @@ def rfc_show(rfc: RfcSummary) -> Reply:
         f"{code(rfc.id)} *{escape(rfc.title)}*\n{rfc.state}{version}; opened by "
         f"{who(rfc.opened_by)}{decided}"
     )
+    if rfc.checkpoint is not None:
+        title += (
+            f"\nCheckpoint at approval: {rfc.checkpoint.size} events, root "
+            f"`{rfc.checkpoint.root}` (`/milestone checkpoint --rfc {rfc.id}` shows it)"
+        )
     if not rfc.changes:
         return reply(title, ["No changes proposed under it yet."])
     return reply(title, [entry_line(e) for e in rfc.changes])
@@ -239,14 +247,19 @@ def recorded(events: list[Recorded], rfc_states: dict[str, str]) -> Reply:
     return reply(":white_check_mark: Recorded, signed for you:", lines)
 
 
-def announcement(events: Sequence[Recorded], rfc_states: dict[str, str]) -> Reply:
-    """The channel message for events appended anywhere."""
+def announcement(
+    events: Sequence[Recorded],
+    rfc_states: dict[str, str],
+    checkpoints: Mapping[int, CheckpointInfo] | None = None,
+) -> Reply:
+    """The channel message for events appended anywhere; an approval shows its checkpoint."""
     lines = [f"{who(e.actor)} {event_line(e, rfc_states)} `#{e.seq}`" for e in events]
+    kept = [render_tree.approval_checkpoint(c) for c in (checkpoints or {}).values()]
+    extra = tuple(block for pair in kept for block in pair)
     if len(lines) == 1:
-        return Reply(lines[0], (section(lines[0]),))
-    return Reply(
-        f"{len(lines)} changes to the plan", tuple(section(line) for line in lines[:MAX_BLOCKS])
-    )
+        return Reply(lines[0], (section(lines[0]), *extra))
+    shown = tuple(section(line) for line in lines[: MAX_BLOCKS - len(extra)])
+    return Reply(f"{len(lines)} changes to the plan", (*shown, *extra))
 
 
 # --- by result type -----------------------------------------------------------------------------
@@ -317,3 +330,15 @@ def _(result: rs.RfcListResult) -> Reply:
 @answer.register
 def _(result: rs.RecordedResult) -> Reply:
     return recorded(result.events, result.rfc_states)
+
+
+answer.register(prs.CheckpointResult, lambda r: render_tree.checkpoint(r.checkpoint))
+answer.register(prs.KeyLineResult, lambda r: render_tree.key_line(r.key_line))
+answer.register(prs.CheckpointListResult, lambda r: render_tree.checkpoints(r.checkpoints))
+
+
+@answer.register
+def _(result: prs.ProofResult) -> Reply:
+    data = result.proof.data()
+    what = f"event `#{data['seq']}`" if data["kind"] == "inclusion" else "an extension"
+    return render_tree.proof(result.proof.text(), what=what)

@@ -23,7 +23,7 @@ from bot.access import LedgerAccess
 from bot.blocks import Reply
 from bot.words import actor_of, split
 from ledger import grammar
-from ledger.errors import Conflict, InvalidInput, LedgerError
+from ledger.errors import Conflict, InvalidInput, LedgerError, PermissionDenied
 from ledger.handle import Context, handle
 from ledger.ledger import Ledger
 from ledger.requests import Change, Read, Request
@@ -169,9 +169,18 @@ class Slash:
                 "something, `milestone history CODE` shows whether it was recorded"
             )
 
+    def _read_signer(self) -> Signer:
+        """The bot's key, for the reads that sign: a checkpoint of the head, a proof in one."""
+        if self.access.signer is None:
+            raise PermissionDenied(
+                "this bot has no signing key (MILESTONE_BOT_KEY), so it signs no checkpoints; "
+                "`milestone checkpoints` lists those signed at RFC approvals"
+            )
+        return self.access.signer
+
     def _read(self, request: Request, actor: str) -> Reply:
         def read(ledger: Ledger) -> tuple[Any, tuple[int, str] | None]:
-            context = Context(lambda: ledger, _no_signer, actor)
+            context = Context(lambda: ledger, self._read_signer, actor)
             return handle(request, context=context), ledger.broken
 
         result, broken = self.access.read(read)

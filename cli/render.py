@@ -166,6 +166,8 @@ def rfc_text(rfc: RfcSummary) -> str:
     decided = f", {rfc.state} on {rfc.decided_on} by {rfc.decided_by}" if rfc.decided_on else ""
     version = f" (version {rfc.version})" if rfc.version else ""
     head = f"{rfc.id}: {rfc.title}\n  {rfc.state}{version}; opened by {rfc.opened_by}{decided}"
+    if rfc.checkpoint is not None:
+        head += "\n" + render_tree.approval_text(rfc.id, rfc.checkpoint)
     return head + "\n\n" + entries_text(rfc.changes, empty="No changes proposed under it yet.")
 
 

@@ -40,6 +40,15 @@ def checkpoints_text(checkpoints: list[CheckpointInfo]) -> str:
     )
 
 
+def approval_text(rfc: str, checkpoint: CheckpointInfo) -> str:
+    """The checkpoint signed at an RFC's approval, in a line or two of `rfc show`."""
+    witnessed = f", cosigned by {len(checkpoint.witnesses)}" if checkpoint.witnesses else ""
+    return (
+        f"  checkpoint at approval: {checkpoint.size} events, root {checkpoint.root}{witnessed}\n"
+        f"  (`milestone checkpoint --rfc {rfc}` prints it to keep)"
+    )
+
+
 def check_text(check: ProofCheck) -> str:
     """What a proof showed, for a person."""
     if check.kind == "inclusion":

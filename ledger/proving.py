@@ -11,6 +11,7 @@ carries the checkpoint verbatim.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,10 +57,13 @@ def key_line(ledger: Ledger, *, signer: Signer) -> str:
     return signer.verifier_key(name=tlog.origin_of(ledger.ledger_id)).encode()
 
 
-def stored(ledger: Ledger, *, rfc: str | None = None) -> list[CheckpointInfo]:
-    """The checkpoints signed at RFC approvals (or at one RFC's), with their cosignatures."""
+def stored(
+    ledger: Ledger, *, rfc: str | None = None, sizes: Sequence[int] | None = None
+) -> list[CheckpointInfo]:
+    """The checkpoints signed at RFC approvals (all, one RFC's, or those of some sizes),
+    with their cosignatures."""
     with ledger.store.reading() as conn:
-        kept = checkpoints.checkpoints(conn, rfc=rfc)
+        kept = checkpoints.checkpoints(conn, rfc=rfc, sizes=sizes)
         cosigned = checkpoints.cosignatures(conn, sizes=[c.size for c in kept])
     lines: dict[int, list[str]] = {}
     for cosignature in cosigned:

@@ -1,0 +1,63 @@
+"""How checkpoints and proofs read in Slack (`bot.render` registers them).
+
+A checkpoint or proof is shown in a code block, exactly as the file an auditor
+keeps, so it can be copied from the channel; an approval's announcement carries
+the checkpoint signed at that approval, which makes the channel a public record
+of every checkpoint the ledger signed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.blocks import SECTION_CHARS, Block, Reply, code, context, escape, reply, section
+
+if TYPE_CHECKING:
+    from ledger.proving import CheckpointInfo
+
+
+def _block(text: str) -> str:
+    return "```" + escape(text.rstrip("\n")) + "```"
+
+
+def checkpoint(info: CheckpointInfo) -> Reply:
+    """One checkpoint, ready to keep."""
+    at = f" at {code(info.rfc)}'s approval" if info.rfc else ", signed now"
+    title = f"*Checkpoint*{at}: {info.size} events, root `{info.root}`"
+    return reply(title, [_block(info.note)], note="Keep it: `/milestone prove SEQ` uses it.")
+
+
+def key_line(line: str) -> Reply:
+    """The verifier key that checks the checkpoints this bot signs."""
+    return reply("*Verifier key* for the checkpoints this bot signs:", [_block(line)])
+
+
+def checkpoints(found: list[CheckpointInfo]) -> Reply:
+    """The checkpoints kept from RFC approvals."""
+    if not found:
+        return reply("No checkpoints yet: one is signed at every RFC approval.")
+    lines = [
+        f"`{c.size}` {code(c.rfc or '-')} {(c.recorded_at or '')[:16].replace('T', ' ')}"
+        f" · root `{c.root}`" + (f" · cosigned by {len(c.witnesses)}" if c.witnesses else "")
+        for c in found
+    ]
+    return reply(
+        f"*Checkpoints* ({len(found)})",
+        lines,
+        note="`/milestone checkpoint --rfc RFC-N` shows one in full.",
+    )
+
+
+def proof(text: str, *, what: str) -> Reply:
+    """A proof, as the file to keep (a terminal has it when it is too long for Slack)."""
+    if len(text) + 6 > SECTION_CHARS:
+        return reply(f"*Proof* of {what}: too long for a Slack message; `milestone prove` has it.")
+    return reply(f"*Proof* of {what}:", [_block(text)], note="Check it: `milestone verify-proof`.")
+
+
+def approval_checkpoint(info: CheckpointInfo) -> tuple[Block, Block]:
+    """The blocks an approval's announcement adds: its checkpoint, to keep."""
+    return (
+        context(f"Checkpoint signed at this approval ({info.size} events), to keep:"),
+        section(_block(info.note)),
+    )

@@ -314,7 +314,18 @@ def _(result: rs.CheckResult) -> Reply:
 
 @answer.register
 def _(result: rs.VerifyResult) -> Reply:
-    return verify(result.report)
+    tree = result.tree
+    if tree is None:
+        return verify(result.report)
+    if tree.failure is not None:
+        return reply(
+            f":x: *FAILED* at event #{tree.failure.seq}: {escape(tree.failure.reason)}",
+            [f"The log's {result.report.checked} events verified; its Merkle tree did not."],
+        )
+    return verify(result.report).with_note(
+        f"Merkle tree: {tree.nodes} nodes, {tree.checkpoints} checkpoints and "
+        f"{tree.cosignatures} cosignatures verified."
+    )
 
 
 @answer.register

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from cli import proofs, terminal
+from cli import maintenance, proofs, terminal
 from cli.quick import QuickCommand, QuickGroup
 from cli.session import DEFAULT_DB, Settings, answer, db_url, default_key_path
 from ledger import grammar
@@ -152,6 +152,8 @@ for _group, _name, _function in (
     (app, "verify-file", terminal.verify_file),
     (app, "verify-proof", proofs.verify_proof),
     (app, "cosign", proofs.cosign),
+    (app, "rebuild", maintenance.rebuild),
+    (app, "upgrade", maintenance.upgrade),
     (app, "demo", terminal.demo),
     (app, "serve", terminal.serve),
 ):

@@ -27,7 +27,17 @@ def data(result: rs.Result) -> Any:
 
 @data.register
 def _(result: rs.VerifyResult) -> Any:
-    return report_data(result.report)
+    found = report_data(result.report)
+    if result.tree is not None:
+        tree = result.tree
+        found["ok"] = result.ok
+        found["tree"] = {
+            "nodes": tree.nodes,
+            "checkpoints": tree.checkpoints,
+            "cosignatures": tree.cosignatures,
+            "failure": dataclasses.asdict(tree.failure) if tree.failure else None,
+        }
+    return found
 
 
 @data.register

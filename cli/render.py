@@ -254,7 +254,8 @@ def _(result: rs.CheckResult) -> str:
 
 @text.register
 def _(result: rs.VerifyResult) -> str:
-    return verify_text(result.report)
+    tree = render_tree.tree_text(result.tree) if result.tree is not None else ""
+    return verify_text(result.report) + tree
 
 
 @text.register

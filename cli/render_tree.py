@@ -13,6 +13,7 @@ from cli.tables import table
 if TYPE_CHECKING:
     from ledger.proof_check import ProofCheck
     from ledger.proving import CheckpointInfo
+    from ledger.verify_tree import TreeReport
 
 
 def checkpoints_text(checkpoints: list[CheckpointInfo]) -> str:
@@ -38,6 +39,19 @@ def checkpoints_text(checkpoints: list[CheckpointInfo]) -> str:
         "\n\n`milestone checkpoint --rfc RFC` prints one to keep; "
         "`milestone prove` proves events in it."
     )
+
+
+def tree_text(report: TreeReport) -> str:
+    """The Merkle tree's part of `milestone verify`, after the chain's."""
+    counts = (
+        f"{report.nodes} Merkle nodes, {report.checkpoints} checkpoints and "
+        f"{report.cosignatures} cosignatures"
+    )
+    if report.failure is None:
+        return f"\ntree       {counts} verified"
+    lines = [f"\nFAILED at event #{f.seq}: {f.reason}" for f in report.findings[:10]]
+    more = len(report.findings) - 10
+    return "".join(lines) + (f"\n(and {more} more)" if more > 0 else "") + f"\n({counts} checked)"
 
 
 def approval_text(rfc: str, checkpoint: CheckpointInfo) -> str:

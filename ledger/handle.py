@@ -125,13 +125,20 @@ def _check(request: rq.CheckPlan, context: Context) -> rs.CheckResult:
 def _verify(request: rq.VerifyLedger, context: Context) -> rs.VerifyResult:
     from ledger.verify import verify_rows
 
+    store = context.ledger.store
     report = verify_rows(
-        context.ledger.store.iter_all(),
+        store.iter_all(),
         ledger_id=request.ledger_id,
         expect_head=request.expect_head,
         expect_length=request.expect_length,
     )
-    return rs.VerifyResult(report=report)
+    tree = None
+    if report.ok:
+        # The tree and checkpoints are judged against a log already known to be sound.
+        from ledger.verify_tree import verify_tree
+
+        tree = verify_tree(store, ledger_id=report.ledger_id, rows=store.iter_all())
+    return rs.VerifyResult(report=report, tree=tree)
 
 
 def _rfc_show(request: rq.ShowRfc, context: Context) -> rs.RfcResult:

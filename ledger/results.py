@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
     from ledger.state import KeyInfo, Recorded
     from ledger.verify import Report
+    from ledger.verify_tree import TreeReport
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,6 +138,8 @@ class VerifyResult(Result):
     """The outcome of verifying the stored log."""
 
     report: Report
+    #: The Merkle tree, checkpoints and cosignatures checked against the log (when it held).
+    tree: TreeReport | None = None
 
     @property
     def content(self) -> Report:
@@ -144,9 +147,14 @@ class VerifyResult(Result):
         return self.report
 
     @property
+    def ok(self) -> bool:
+        """Whether the log and its tree verified."""
+        return self.report.ok and (self.tree is None or self.tree.failure is None)
+
+    @property
     def exit_code(self) -> int:
         """8 (the exit status of a broken chain) when verification failed."""
-        return 0 if self.report.ok else 8
+        return 0 if self.ok else 8
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

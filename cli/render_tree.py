@@ -44,8 +44,8 @@ def checkpoints_text(checkpoints: list[CheckpointInfo]) -> str:
 def tree_text(report: TreeReport) -> str:
     """The Merkle tree's part of `milestone verify`, after the chain's."""
     counts = (
-        f"{report.nodes} Merkle nodes, {report.checkpoints} checkpoints and "
-        f"{report.cosignatures} cosignatures"
+        f"{_count(report.nodes, 'Merkle node')}, {_count(report.checkpoints, 'checkpoint')} "
+        f"and {_count(report.cosignatures, 'cosignature')}"
     )
     if report.failure is None:
         return f"\ntree       {counts} verified"
@@ -82,3 +82,7 @@ def check_text(check: ProofCheck) -> str:
     lines.extend(f"  signed   {label}" for label in check.signed_by)
     lines.extend(f"  witness  {label}" for label in check.witnessed_by)
     return "\n".join(lines)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")

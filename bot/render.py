@@ -208,10 +208,7 @@ def rfc_show(rfc: RfcSummary) -> Reply:
         f"{who(rfc.opened_by)}{decided}"
     )
     if rfc.checkpoint is not None:
-        title += (
-            f"\nCheckpoint at approval: {rfc.checkpoint.size} events, root "
-            f"`{rfc.checkpoint.root}` (`/milestone checkpoint --rfc {rfc.id}` shows it)"
-        )
+        title += "\n" + render_tree.at_approval(rfc.id, rfc.checkpoint)
     if not rfc.changes:
         return reply(title, ["No changes proposed under it yet."])
     return reply(title, [entry_line(e) for e in rfc.changes])
@@ -314,18 +311,9 @@ def _(result: rs.CheckResult) -> Reply:
 
 @answer.register
 def _(result: rs.VerifyResult) -> Reply:
-    tree = result.tree
-    if tree is None:
+    if result.tree is None:
         return verify(result.report)
-    if tree.failure is not None:
-        return reply(
-            f":x: *FAILED* at event #{tree.failure.seq}: {escape(tree.failure.reason)}",
-            [f"The log's {result.report.checked} events verified; its Merkle tree did not."],
-        )
-    return verify(result.report).with_note(
-        f"Merkle tree: {tree.nodes} nodes, {tree.checkpoints} checkpoints and "
-        f"{tree.cosignatures} cosignatures verified."
-    )
+    return render_tree.verified(verify(result.report), result.tree, result.report.checked)
 
 
 @answer.register
@@ -346,10 +334,4 @@ def _(result: rs.RecordedResult) -> Reply:
 answer.register(prs.CheckpointResult, lambda r: render_tree.checkpoint(r.checkpoint))
 answer.register(prs.KeyLineResult, lambda r: render_tree.key_line(r.key_line))
 answer.register(prs.CheckpointListResult, lambda r: render_tree.checkpoints(r.checkpoints))
-
-
-@answer.register
-def _(result: prs.ProofResult) -> Reply:
-    data = result.proof.data()
-    what = f"event `#{data['seq']}`" if data["kind"] == "inclusion" else "an extension"
-    return render_tree.proof(result.proof.text(), what=what)
+answer.register(prs.ProofResult, lambda r: render_tree.proof(r.proof))

@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.blocks import SECTION_CHARS, Block, Reply, code, context, escape, reply, section
+from ledger.proof_file import InclusionProof, Proof
 
 if TYPE_CHECKING:
     from ledger.proving import CheckpointInfo
+    from ledger.verify_tree import TreeReport
 
 
 def _block(text: str) -> str:
@@ -48,8 +50,10 @@ def checkpoints(found: list[CheckpointInfo]) -> Reply:
     )
 
 
-def proof(text: str, *, what: str) -> Reply:
+def proof(made: Proof) -> Reply:
     """A proof, as the file to keep (a terminal has it when it is too long for Slack)."""
+    text = made.text()
+    what = f"event `#{made.seq}`" if isinstance(made, InclusionProof) else "an extension"
     if len(text) + 6 > SECTION_CHARS:
         return reply(f"*Proof* of {what}: too long for a Slack message; `milestone prove` has it.")
     return reply(f"*Proof* of {what}:", [_block(text)], note="Check it: `milestone verify-proof`.")
@@ -60,4 +64,25 @@ def approval_checkpoint(info: CheckpointInfo) -> tuple[Block, Block]:
     return (
         context(f"Checkpoint signed at this approval ({info.size} events), to keep:"),
         section(_block(info.note)),
+    )
+
+
+def at_approval(rfc: str, info: CheckpointInfo) -> str:
+    """The line `rfc show` adds for the checkpoint signed at the approval."""
+    return (
+        f"Checkpoint at approval: {info.size} events, root `{info.root}` "
+        f"(`/milestone checkpoint --rfc {rfc}` shows it)"
+    )
+
+
+def verified(chain: Reply, tree: TreeReport, checked: int) -> Reply:
+    """`verify`'s answer with the Merkle tree's part: its first finding, or what held."""
+    if tree.failure is not None:
+        return reply(
+            f":x: *FAILED* at event #{tree.failure.seq}: {escape(tree.failure.reason)}",
+            [f"The log's {checked} events verified; its Merkle tree did not."],
+        )
+    return chain.with_note(
+        f"Merkle tree: {tree.nodes} nodes, {tree.checkpoints} checkpoints and "
+        f"{tree.cosignatures} cosignatures verified."
     )

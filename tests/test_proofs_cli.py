@@ -214,3 +214,12 @@ def test_checkpoints_lists_the_approvals_and_rfc_show_names_its_checkpoint(run, 
     assert "checkpoint at approval: 6 events" in shown
     assert [(c["size"], c["rfc"]) for c in data] == [(6, "RFC-1")]
     assert data[0]["note"] == audited["rfc1"].read_text()
+
+
+def test_only_a_key_the_ledger_knows_signs_a_checkpoint(run, audited, tmp_path):
+    ok(run("key", "new", "stranger", "--out", tmp_path / "stranger.pem"))
+
+    result = run("checkpoint", key_path=tmp_path / "stranger.pem")
+
+    assert result.exit_code == 5
+    assert "is not registered in this ledger" in result.output

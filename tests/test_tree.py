@@ -11,7 +11,7 @@ from conftest import make_key
 from ledger import requests as rq
 from ledger import tlog, tree
 from ledger.checkpoint import open_checkpoint
-from ledger.errors import NotFound
+from ledger.errors import ChainBroken, NotFound
 from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.merkle import TreeState, leaf_hash
@@ -140,4 +140,23 @@ def test_rebuild_refills_the_tree_and_keeps_the_signed_checkpoints(ledger, admin
     assert _stored_root(ledger, ledger.length) == _expected_root(ledger)
     assert _kept(ledger) == kept
     _define(ledger, admin_key, "LDM-503-2")
+    assert _stored_root(ledger, ledger.length) == _expected_root(ledger)
+
+
+def test_nodes_past_the_head_refuse_appends_until_a_rebuild(ledger, admin_key, db_url):
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO merkle_nodes VALUES (0, :idx, :hash)"),
+            {"idx": ledger.length, "hash": bytes(32)},
+        )
+    engine.dispose()
+    before = ledger.length
+
+    with pytest.raises(ChainBroken, match="milestone rebuild"):
+        _approve(ledger, admin_key)
+
+    assert ledger.length == before
+    ledger.rebuild()
+    _approve(ledger, admin_key)
     assert _stored_root(ledger, ledger.length) == _expected_root(ledger)

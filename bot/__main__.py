@@ -13,8 +13,10 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from uvicorn.importer import import_from_string
+
 from bot.app import build, build_announcer
-from bot.server import HttpService, serve_socket_mode
+from bot.server import EVENTS_PATH, HttpService, serve_socket_mode
 from bot.settings import Settings
 from ledger.errors import LedgerError
 
@@ -37,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
     )
     options.add_argument(
         "--announce-only", action="store_true", help="run only the announcer (no requests)"
+    )
+    options.add_argument(
+        "--mount",
+        metavar="MODULE:FACTORY",
+        help="also serve the ASGI app FACTORY() makes at every other path (HTTP mode)",
     )
     return options
 
@@ -71,8 +78,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve_socket_mode(build(settings), announce=announce)
             return 0
         settings.require_http()
-        service = HttpService(build(settings), host=args.host, port=args.port, announce=announce)
+        # The bot knows nothing of what it serves beside it: it is named, like a uvicorn app.
+        beside = import_from_string(args.mount)() if args.mount else None
+        service = HttpService(
+            build(settings), host=args.host, port=args.port, announce=announce, beside=beside
+        )
         print(f"serving {service.url} (Ctrl-C stops)", flush=True)
+        if beside is not None:
+            print(f"and {args.mount} at {service.url.removesuffix(EVENTS_PATH)}/", flush=True)
         service.run()
     except KeyboardInterrupt:
         return 0

@@ -128,7 +128,7 @@ def build(settings: Settings, *, access: LedgerAccess | None = None) -> Bot:
             name=settings.announcer,
             idle=settings.announcer_wait,
         )
-    _listen(bot, Slash(access))
+    _listen(bot, Slash(access, settings.web_url))
     return bot
 
 

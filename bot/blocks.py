@@ -55,6 +55,7 @@ class Reply:
 
     text: str
     blocks: tuple[Block, ...] = field(default=())
+    cut: bool = False  # lines of the answer were left out to fit Slack
 
     def message(self, **extra: Any) -> dict[str, Any]:
         """The payload for ack(), respond() or chat.postMessage."""
@@ -65,7 +66,7 @@ class Reply:
 
     def with_note(self, text: str) -> Reply:
         """The same reply with a small line of mrkdwn added at the end."""
-        return Reply(self.text, (*self.blocks, context(text)))
+        return Reply(self.text, (*self.blocks, context(text)), self.cut)
 
     def ephemeral(self, **extra: Any) -> dict[str, Any]:
         """The payload of an answer only the asking user sees."""
@@ -82,8 +83,11 @@ def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
-def reply(title: str, lines: Sequence[str] = (), *, note: str | None = None) -> Reply:
-    """A title, then lines gathered into sections (cut short past Slack's limits)."""
+def reply(
+    title: str, lines: Sequence[str] = (), *, note: str | None = None, cut: bool = False
+) -> Reply:
+    """A title, then lines gathered into sections (cut short past Slack's limits); `cut`
+    says the caller left some of the answer out already."""
     blocks = [section(title)]
     chunk: list[str] = []
     size = 0
@@ -107,7 +111,7 @@ def reply(title: str, lines: Sequence[str] = (), *, note: str | None = None) -> 
         )
     if note:
         blocks.append(context(note))
-    return Reply(title, tuple(blocks))
+    return Reply(title, tuple(blocks), cut or shown < len(lines))
 
 
 def error(message: str) -> Reply:

@@ -142,7 +142,12 @@ def entries(result: list[Entry], *, title: str, empty: str) -> Reply:
     note = None
     if len(result) > len(shown):
         note = f"The {len(result) - len(shown)} earlier events are not shown; a terminal shows all."
-    return reply(f"{title} ({len(result)} events)", [entry_line(e) for e in shown], note=note)
+    return reply(
+        f"{title} ({len(result)} events)",
+        [entry_line(e) for e in shown],
+        note=note,
+        cut=len(result) > len(shown),
+    )
 
 
 def diff(result: PlanDiff) -> Reply:
@@ -311,9 +316,9 @@ def _(result: rs.CheckResult) -> Reply:
 
 @answer.register
 def _(result: rs.VerifyResult) -> Reply:
-    if result.tree is None:
+    if result.tree is None or not result.report.ok:
         return verify(result.report)
-    return render_tree.verified(verify(result.report), result.tree, result.report.checked)
+    return render_tree.verified(verify(result.report), result.tree)
 
 
 @answer.register

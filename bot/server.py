@@ -34,10 +34,12 @@ HEALTH_PATH = "/healthz"
 
 
 class SlackEndpoint(SlackRequestHandler):
-    """The ASGI application: Slack's requests at /slack/events, a health check at /healthz."""
+    """The ASGI application: Slack's requests at /slack/events, a health check at /healthz,
+    and any other path to the app `beside` it, if one is given (the web view)."""
 
-    def __init__(self, bot: Bot, *, threads: int = 32) -> None:
+    def __init__(self, bot: Bot, *, threads: int = 32, beside: Any = None) -> None:
         super().__init__(bot.app, path=EVENTS_PATH)
+        self.beside = beside
         # Request threads mostly wait (for a worker, for the ledger), so there are many.
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="slack-request")
 
@@ -67,6 +69,9 @@ class SlackEndpoint(SlackRequestHandler):
             )
             await send({"type": "http.response.body", "body": b"ok\n"})
             return
+        if self.beside is not None and scope["type"] == "http" and scope["path"] != EVENTS_PATH:
+            await self.beside(scope, receive, send)
+            return
         await super().__call__(scope, receive, send)
 
     def close(self) -> None:
@@ -78,11 +83,17 @@ class HttpService:
     """The bot under uvicorn on one host and port (0: any free port), with its announcer."""
 
     def __init__(
-        self, bot: Bot, *, host: str = "127.0.0.1", port: int = 3000, announce: bool = True
+        self,
+        bot: Bot,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        announce: bool = True,
+        beside: Any = None,
     ) -> None:
         self.bot = bot
         self.announce = announce
-        self.endpoint = SlackEndpoint(bot)
+        self.endpoint = SlackEndpoint(bot, beside=beside)
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.socket = socket.socket(family, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -29,7 +29,8 @@ class Settings:
     announcements); `ack_budget` is how long a slash command may work before
     its acknowledgement says "still working" and the answer follows later;
     `announcer_wait` how long the announcer waits for news between looks (new
-    events wake it sooner on PostgreSQL; it bounds how long stopping takes).
+    events wake it sooner on PostgreSQL; it bounds how long stopping takes);
+    `web_url` is where people reach the web view, for answers too long for Slack.
     """
 
     bot_token: str
@@ -42,14 +43,16 @@ class Settings:
     ack_budget: float = DEFAULT_ACK_BUDGET
     announcer: str = "slack-announcer"
     announcer_wait: float = 1.0
+    web_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides: Any) -> Settings:
         """Settings from environment variables, with `overrides` (e.g. from options) winning.
 
         Reads SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN,
-        MILESTONE_SLACK_API_URL, MILESTONE_SLACK_CHANNEL, MILESTONE_DB_URL and
-        MILESTONE_BOT_KEY. Raises `ConfigError` naming every missing variable.
+        MILESTONE_SLACK_API_URL, MILESTONE_SLACK_CHANNEL, MILESTONE_DB_URL,
+        MILESTONE_BOT_KEY and MILESTONE_WEB_URL. Raises `ConfigError` naming every
+        missing variable.
         """
 
         def get(name: str) -> str | None:
@@ -64,6 +67,7 @@ class Settings:
             "channel": get("MILESTONE_SLACK_CHANNEL"),
             "db_url": get("MILESTONE_DB_URL") or DEFAULT_DB,
             "bot_key": get("MILESTONE_BOT_KEY"),
+            "web_url": get("MILESTONE_WEB_URL"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         missing = [

@@ -29,6 +29,7 @@ from ledger.ledger import Ledger
 from ledger.requests import Change, Read, Request
 from ledger.results import ApprovalPreviewResult
 from ledger.signing import Signer
+from ledger.urls import url_of
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +114,9 @@ def _no_signer() -> Signer:
 class Slash:
     """Answers `/milestone` requests and confirmation clicks against one ledger."""
 
-    def __init__(self, access: LedgerAccess) -> None:
+    def __init__(self, access: LedgerAccess, web_url: str | None = None) -> None:
         self.access = access
+        self.web_url = web_url.rstrip("/") if web_url else None
 
     def prepare(self, request: SlashRequest) -> Reply | Job:
         """Parse a request: a reply at once (help, a parse error) or a job for the ledger."""
@@ -185,6 +187,10 @@ class Slash:
 
         result, broken = self.access.read(read)
         answer = render.answer(result)
+        if answer.cut and self.web_url:
+            # The web view answers the same request at the URL the grammar spells for it.
+            link = blocks.escape(self.web_url + url_of(request))
+            answer = answer.with_note(f"<{link}|The whole answer, on the web>")
         return answer.with_note(blocks.broken(*broken)) if broken else answer
 
     def _write(

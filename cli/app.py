@@ -156,6 +156,7 @@ for _group, _name, _function in (
     (app, "upgrade", maintenance.upgrade),
     (app, "demo", terminal.demo),
     (app, "serve", terminal.serve),
+    (app, "web", terminal.web),
 ):
     _group.command(_name, cls=QuickCommand)(_function)
 

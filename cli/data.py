@@ -30,7 +30,6 @@ def _(result: rs.VerifyResult) -> Any:
     found = report_data(result.report)
     if result.tree is not None:
         tree = result.tree
-        found["ok"] = result.ok
         found["tree"] = {
             "nodes": tree.nodes,
             "checkpoints": tree.checkpoints,

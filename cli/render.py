@@ -254,8 +254,8 @@ def _(result: rs.CheckResult) -> str:
 
 @text.register
 def _(result: rs.VerifyResult) -> str:
-    tree = render_tree.tree_text(result.tree) if result.tree is not None else ""
-    return verify_text(result.report) + tree
+    held = result.report.ok and result.tree is not None
+    return verify_text(result.report) + (render_tree.tree_text(result.tree) if held else "")
 
 
 @text.register

@@ -17,6 +17,9 @@ import typer
 from cli.session import answer, default_key_path, fail, settings_of
 from ledger.errors import LedgerError
 
+#: The web view's app factory, named for `python -m bot --mount` (the CLI never imports it).
+WEB_APP = "web.__main__:app_from_environ"
+
 
 def init(
     ctx: typer.Context,
@@ -247,12 +250,17 @@ def serve(
     announce_only: Annotated[
         bool, typer.Option("--announce-only", help="run only the announcer (no requests)")
     ] = False,
+    web: Annotated[
+        bool, typer.Option("--web/--no-web", help="serve the read-only web view at / too (HTTP)")
+    ] = True,
 ) -> None:
-    """Run the Slack bot: requests at http://HOST:PORT/slack/events, or Socket Mode.
+    """Run the Slack bot: requests at http://HOST:PORT/slack/events, or Socket Mode; in
+    HTTP mode the read-only web view is served at http://HOST:PORT/ beside it.
 
     Configured by SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP), SLACK_APP_TOKEN
     (Socket Mode), MILESTONE_BOT_KEY, MILESTONE_SLACK_CHANNEL and
-    MILESTONE_SLACK_API_URL; see docs/slack.md.
+    MILESTONE_SLACK_API_URL; see docs/slack.md. The web view's access control is
+    MILESTONE_WEB_TOKEN or MILESTONE_WEB_TRUST_HEADER (see the README).
     """
     # The bot is the other front end and the CLI never imports it: this process
     # becomes `python -m bot`, which reads its settings and serves. The database URL
@@ -261,5 +269,25 @@ def serve(
     argv += ["--socket"] if socket else []
     argv += [] if announce else ["--no-announce"]
     argv += ["--announce-only"] if announce_only else []
+    argv += ["--mount", WEB_APP] if web and not socket else []
+    sys.stdout.flush()
+    os.execve(sys.executable, argv, {**os.environ, "MILESTONE_DB_URL": settings_of(ctx).db_url})
+
+
+def web(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="HTTP port")] = 8000,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+) -> None:
+    """Serve the read-only web view alone at http://HOST:PORT/: the plan with an as-of
+    picker, milestones, RFCs, diffs, the log, verification, downloads, and /api/.
+
+    Anyone who can reach the port may read unless MILESTONE_WEB_TOKEN (a secret sent
+    as a bearer token, or given once in a link as ?token=... and then kept in a cookie)
+    or MILESTONE_WEB_TRUST_HEADER (the header an authenticating proxy sets) is
+    configured; see the README.
+    """
+    # Like `serve`: the web view is another front end, run as its own module.
+    argv = [sys.executable, "-m", "web", "--host", host, "--port", str(port)]
     sys.stdout.flush()
     os.execve(sys.executable, argv, {**os.environ, "MILESTONE_DB_URL": settings_of(ctx).db_url})

@@ -123,21 +123,14 @@ def _check(request: rq.CheckPlan, context: Context) -> rs.CheckResult:
 
 
 def _verify(request: rq.VerifyLedger, context: Context) -> rs.VerifyResult:
-    from ledger.verify import verify_rows
+    from ledger.verify_tree import verify_ledger
 
-    store = context.ledger.store
-    report = verify_rows(
-        store.iter_all(),
+    report, tree = verify_ledger(
+        context.ledger.store,
         ledger_id=request.ledger_id,
         expect_head=request.expect_head,
         expect_length=request.expect_length,
     )
-    tree = None
-    if report.ok:
-        # The tree and checkpoints are judged against a log already known to be sound.
-        from ledger.verify_tree import verify_tree
-
-        tree = verify_tree(store, ledger_id=report.ledger_id, rows=store.iter_all())
     return rs.VerifyResult(report=report, tree=tree)
 
 

@@ -16,11 +16,11 @@ from ledger import head as heads
 from ledger import tlog, tree, views
 from ledger.append import Draft, seal
 from ledger.asof import NOW, AsOf
-from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised
+from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised, PermissionDenied
 from ledger.head import SNAPSHOT_EVERY
 from ledger.merkle import TreeState
 from ledger.records import decode_row, event_doc
-from ledger.rules import authorise
+from ledger.rules import authorise, permitted
 from ledger.signing import Signer, signature_ok
 from ledger.state import PlanState, Recorded
 from ledger.store import Store, StoredEvent, rows
@@ -243,6 +243,11 @@ class Ledger:
                     after=stored_head,
                     now=self.clock(),
                 )
+                if not genesis:
+                    for _, event in sealed:
+                        refusal = permitted(state, actor=actor, event_type=event.type)
+                        if refusal is not None:
+                            raise PermissionDenied(f"{refusal}; nothing was recorded")
                 inserted, events = [row for row, _ in sealed], [event for _, event in sealed]
                 txn.insert_many(inserted)
                 trees = tree.grow_by(conn, inserted, known=self._tree)

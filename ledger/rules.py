@@ -73,6 +73,40 @@ def authorise(state: PlanState, *, signer: Signer, actor: str | None) -> str:
     raise PermissionDenied(f"key {signer.key_id} signs for {key.actor}, not for {actor}")
 
 
+#: The role each kind of event needs of its actor (by type prefix; the longest match wins).
+EVENT_ROLES = (
+    ("milestone.", "editor"),
+    ("rfc.", "approver"),
+    ("key.", "admin"),
+    ("role.", "admin"),
+    ("revision.", "admin"),
+)
+
+
+def role_for(event_type: str) -> str | None:
+    """The role recording an event of `event_type` needs (None: only the genesis, which
+    names its own admin)."""
+    for prefix, role in EVENT_ROLES:
+        if event_type.startswith(prefix):
+            return role
+    return None
+
+
+def permitted(state: PlanState, *, actor: str, event_type: str) -> str | None:
+    """Why `actor` may not record an event of `event_type` given the roles in `state`,
+    or None when they may. The append path asks this of every event it seals and
+    `verify` of every event it replays, so a row forged by someone without the
+    right (a `role.granted` signed by a mere editor) is refused by both."""
+    if event_type == "ledger.created":
+        return None if state.name == "" else "a second ledger.created event"
+    role = role_for(event_type)
+    if role is None:
+        return f"{event_type} is not an event this ledger records"
+    if not state.has_role(actor, role):
+        return f"{actor} did not hold the {role} role that {event_type} needs"
+    return None
+
+
 def require_role(state: PlanState, actor: str, role: str, doing: str) -> None:
     """Refuse unless `actor` holds `role`; `doing` says what needed it ("complete milestones")."""
     if not state.has_role(actor, role):

@@ -16,7 +16,13 @@ from ledger import tree
 from ledger.errors import DocumentError, InvalidInput
 from ledger.head import rebuild
 from ledger.store import Store, StoredEvent
-from ledger.verify import Report, verify_rows
+from ledger.verify import Report, Unreadable, verify_rows
+
+
+def export_line(*, seq: int, body: str, hash_: bytes, sig: bytes) -> str:
+    """One line of an export: the exact text `export_log` writes and `read_export` requires."""
+    item = {"seq": seq, "body": body, "hash": hash_.hex(), "sig": sig.hex()}
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def export_log(*, store: Store, path: Path) -> int:
@@ -25,52 +31,92 @@ def export_log(*, store: Store, path: Path) -> int:
     tmp = path.with_suffix(path.suffix + ".part")
     with tmp.open("w", encoding="utf-8") as handle:
         for row in store.iter_all():
-            line = {
-                "seq": row.seq,
-                "body": row.body.decode("utf-8"),
-                "hash": row.hash.hex(),
-                "sig": row.sig.hex(),
-            }
-            handle.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+            handle.write(
+                export_line(seq=row.seq, body=row.body.decode("utf-8"), hash_=row.hash, sig=row.sig)
+            )
             count += 1
     tmp.replace(path)
     return count
 
 
-def read_export(path: Path) -> Iterator[StoredEvent]:
-    """The events of an export, as stored rows (index columns taken from the bodies)."""
+def read_export(path: Path) -> Iterator[StoredEvent | Unreadable]:
+    """The lines of an export as stored rows (index columns taken from the bodies).
+
+    A line that is not exactly as `export_log` writes it (not UTF-8, not JSON,
+    other fields, other spacing, escapes or hex case, no line end) comes back
+    as `Unreadable` at its line: verification reports it there. Every changed
+    byte of a file so either spoils a line's form or changes what it holds,
+    which the hashes and signatures catch. Raises `DocumentError` only when
+    the file cannot be opened.
+    """
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except FileNotFoundError:
         raise DocumentError(f"no export file at {path}") from None
+    except OSError as error:
+        raise DocumentError(f"cannot read {path}: {error.strerror or error}") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                raw = item["body"].encode("utf-8")
-                body = decode_body(raw)
-                yield StoredEvent(
-                    seq=int(item["seq"]),
-                    id=body["id"],
-                    type=body["type"],
-                    subject=body["subject"],
-                    actor=body["actor"],
-                    key=body["key"],
-                    rfc=body.get("rfc"),
-                    idem=body.get("idem"),
-                    recorded_at=body["recorded_at"],
-                    effective=body["effective"],
-                    body=raw,
-                    hash=bytes.fromhex(item["hash"]),
-                    sig=bytes.fromhex(item["sig"]),
-                )
-            except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
-                raise DocumentError(
-                    f"{path}, line {number}: not a ledger export line ({error}); "
-                    "give a file written by `milestone export`"
-                ) from None
+        for number, raw in enumerate(handle, start=1):
+            yield _parse_line(raw, number)
+
+
+def _parse_line(raw: bytes, number: int) -> StoredEvent | Unreadable:
+    if not raw.endswith(b"\n"):
+        return Unreadable(number, "the line has no end: the file was cut short or changed")
+    try:
+        text = raw.decode("utf-8")
+        item = json.loads(text)
+    except UnicodeDecodeError:
+        return Unreadable(number, "the line is not UTF-8 text")
+    except (ValueError, RecursionError):  # a deeply nested line exhausts json's recursion
+        return Unreadable(number, "the line is not JSON")
+    if not isinstance(item, dict) or list(item) != ["seq", "body", "hash", "sig"]:
+        return Unreadable(number, "the line is not an export line (seq, body, hash, sig)")
+    seq, body, hash_hex, sig_hex = item.values()
+    if type(seq) is not int or not all(isinstance(v, str) for v in (body, hash_hex, sig_hex)):
+        return Unreadable(number, "the line's seq is not a whole number or a field is not text")
+    try:
+        raw_body = body.encode("utf-8")
+        hash_, sig = bytes.fromhex(hash_hex), bytes.fromhex(sig_hex)
+    except ValueError:
+        return Unreadable(number, "the line's body is not UTF-8 or its hash or sig is not hex")
+    if export_line(seq=seq, body=body, hash_=hash_, sig=sig) != text:
+        return Unreadable(
+            number, "the line is not in the exact form export writes (spacing, escapes or case)"
+        )
+    return _row(seq, raw_body, hash_, sig)
+
+
+def _row(seq: int, body: bytes, hash_: bytes, sig: bytes) -> StoredEvent:
+    """A stored row with the index columns a store would hold for this body."""
+    try:
+        fields = decode_body(body)
+    except ValueError:
+        fields = {}  # verification reports the body; the columns do not matter then
+
+    def text(name: str) -> str:
+        value = fields.get(name)
+        return value if isinstance(value, str) else ""
+
+    def optional(name: str) -> str | None:
+        value = fields.get(name)
+        return value if isinstance(value, str) else None
+
+    return StoredEvent(
+        seq=seq,
+        id=text("id"),
+        type=text("type"),
+        subject=text("subject"),
+        actor=text("actor"),
+        key=text("key"),
+        rfc=optional("rfc"),
+        idem=optional("idem"),
+        recorded_at=text("recorded_at"),
+        effective=text("effective"),
+        body=body,
+        hash=hash_,
+        sig=sig,
+    )
 
 
 def import_log(
@@ -90,10 +136,12 @@ def import_log(
             "nothing was imported"
         )
     with store.writing() as txn:
-        for start in range(0, len(rows), 1000):
-            txn.insert_many(rows[start : start + 1000])
+        events = [row for row in rows if isinstance(row, StoredEvent)]
+        assert len(events) == len(rows)  # it verified: every line was a row
+        for start in range(0, len(events), 1000):
+            txn.insert_many(events[start : start + 1000])
             if progress is not None:
-                progress(min(start + 1000, len(rows)))
+                progress(min(start + 1000, len(events)))
         # The plan at the head, the snapshots and the Merkle tree are derived: make them
         # from what was loaded.
         rebuild(txn.conn)

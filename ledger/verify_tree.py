@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from events import decode_body
 from ledger import tlog
@@ -23,7 +23,7 @@ from ledger.errors import VerificationFailed
 from ledger.merkle import Node, TreeState, grow, leaf_hash
 from ledger.note import VerifierKey, parse_note, parse_verifier_key, verify_note
 from ledger.store import Store, StoredEvent, checkpoints, nodes
-from ledger.verify import Failure
+from ledger.verify import Failure, Report, verify_store
 
 _KEY_EVENTS = ("ledger.created", "key.registered")
 _MAX_FINDINGS = 100
@@ -52,6 +52,32 @@ class _Pass:
     keys: dict[str, bytes] = field(default_factory=dict)  # ledger key id -> raw public key
     approvals: dict[int, tuple[str, str]] = field(default_factory=dict)  # seq -> (rfc, key id)
     length: int = 0
+
+
+def verify_ledger(
+    store: Store,
+    *,
+    ledger_id: str | None = None,
+    expect_head: str | None = None,
+    expect_length: int | None = None,
+) -> tuple[Report, TreeReport | None]:
+    """Verify the log (`ledger.verify.verify_store`), then, if it holds, its tree.
+
+    The tree's findings become the report's, so whoever reads the report sees
+    them; the tree's own report says what it covered (None: the log did not hold).
+    """
+    report = verify_store(
+        store, ledger_id=ledger_id, expect_head=expect_head, expect_length=expect_length
+    )
+    if not report.ok:
+        return report, None
+    tree = verify_tree(store, ledger_id=report.ledger_id, rows=store.iter_all())
+    if tree.failure is not None:
+        checked = min(report.checked, tree.failure.seq - 1)
+        report = replace(
+            report, checked=checked, failure=tree.failure, findings=tuple(tree.findings)
+        )
+    return report, tree
 
 
 def verify_tree(store: Store, *, ledger_id: str, rows: Iterator[StoredEvent]) -> TreeReport:

@@ -40,7 +40,7 @@ def _verify(book, admin_key):
 def test_a_sound_ledger_verifies_with_its_tree(book, admin_key):
     result = _verify(book, admin_key)
 
-    assert result.ok and result.exit_code == 0
+    assert result.report.ok and result.exit_code == 0
     assert (result.tree.nodes, result.tree.checkpoints, result.tree.cosignatures) == (16, 1, 1)
 
 
@@ -52,12 +52,14 @@ def test_a_changed_or_missing_node_is_found_and_rebuild_mends_it(book, admin_key
     book.rebuild()
 
     assert found.exit_code == 8
+    assert found.report.failure == found.tree.failure  # what every front end shows
+    assert found.report.checked == 0
     assert [(f.seq, f.reason.split(" is ")[1][:7]) for f in found.tree.findings] == [
         (1, "missing"),
         (5, "wrong; "),
     ]
     assert "events #5-#6" in found.tree.findings[1].reason
-    assert _verify(book, admin_key).ok
+    assert _verify(book, admin_key).report.ok
 
 
 @pytest.mark.parametrize(

@@ -196,19 +196,18 @@ class Store:
             yield from chunk
             after = chunk[-1].seq
 
-    def iter_rows(self, *, batch: int = 5000) -> Iterator[StoredEvent]:
-        """Every row of the events table whatever its seq, in seq order (for verify)."""
-        after: int | None = None
-        while True:
-            query = rows.ALL_COLUMNS.order_by(EVENTS.c.seq).limit(batch)
-            if after is not None:
-                query = query.where(EVENTS.c.seq > after)
-            with self.reading() as conn:
-                chunk = [rows.stored(row) for row in conn.execute(query).all()]
-            if not chunk:
-                return
-            yield from chunk
-            after = chunk[-1].seq
+    def scan(self, *, after: int | None = None, limit: int = 5000) -> list[StoredEvent]:
+        """Up to `limit` rows with seq > `after` (from the lowest when None), in seq order.
+
+        For verification, which must see every row to report it: unlike `read`
+        there is no window of expected seqs, so a row stored far beyond the
+        head, or at seq 0 or below, comes back too.
+        """
+        with self.reading() as conn:
+            return [
+                rows.stored(row)
+                for row in rows.page(conn, rows.ALL_COLUMNS, after=after, limit=limit)
+            ]
 
     def last_seq(self) -> int:
         """The seq of the last event (0 for none), without reading its body."""

@@ -48,6 +48,20 @@ AFTER = ALL_COLUMNS.where(EVENTS.c.seq > sa.bindparam("after")).order_by(EVENTS.
 HEAD = ALL_COLUMNS.order_by(EVENTS.c.seq.desc()).limit(1)
 BY_IDEM = ALL_COLUMNS.where(EVENTS.c.idem == sa.bindparam("idem"))
 INSERT = sa.insert(EVENTS)
+#: For scans on SQLite, which stores any value in any column: the binary columns
+#: always as bytes; and, to read a page where a text value is not UTF-8, all of them.
+SCAN_COLUMNS = sa.select(
+    *(
+        sa.cast(EVENTS.c[name], sa.LargeBinary)
+        if name in ("body", "hash", "sig")
+        else EVENTS.c[name]
+        for name in COLUMNS
+    )
+)
+RAW_COLUMNS = sa.select(
+    EVENTS.c.seq, *(sa.cast(EVENTS.c[name], sa.LargeBinary) for name in COLUMNS[1:])
+)
+TEXT_AT = tuple(i for i, name in enumerate(COLUMNS) if name not in ("seq", "body", "hash", "sig"))
 
 
 def stored(row: Sequence[Any]) -> StoredEvent:
@@ -129,3 +143,12 @@ def last_change_after(conn: Connection, *, effective: str, upto: int) -> StoredE
     )
     row = conn.execute(query).first()
     return stored(row) if row is not None else None
+
+
+def page(
+    conn: Connection, query: sa.Select[Any], *, after: int | None, limit: int
+) -> list[sa.Row[Any]]:
+    """Up to `limit` rows of `query` with seq > `after` (from the lowest when None)."""
+    if after is not None:
+        query = query.where(EVENTS.c.seq > after)
+    return list(conn.execute(query.order_by(EVENTS.c.seq).limit(limit)).all())

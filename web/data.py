@@ -1,0 +1,66 @@
+"""What `/api/` answers: each result as the JSON data `milestone ... --json` prints.
+
+This mirrors `cli/data.py` line for line, because the web view may not import
+the CLI; a test holds the two answers equal for every read command. The
+conversion belongs in `ledger/` where both front ends could share it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from functools import singledispatch
+from typing import TYPE_CHECKING, Any
+
+from ledger import results as rs
+from ledger.state import Recorded
+
+if TYPE_CHECKING:
+    from ledger.verify import Report
+
+
+@singledispatch
+def data(result: rs.Result) -> Any:
+    """A result as plain JSON data."""
+    return plain(result.content)
+
+
+@data.register
+def _(result: rs.VerifyResult) -> Any:
+    return report_data(result.report)
+
+
+@data.register
+def _(result: rs.DiffResult) -> Any:
+    return {**dataclasses.asdict(result.diff), "counts": result.diff.counts}
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    """A verification report as JSON data."""
+    return {
+        "ok": report.ok,
+        "checked": report.checked,
+        "ledger_id": report.ledger_id,
+        "head": report.head_hash,
+        "failure": dataclasses.asdict(report.failure) if report.failure else None,
+    }
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, lists and dicts as JSON data; an event as its stored fields."""
+    if isinstance(value, Recorded):
+        from ledger.ledger import dump_fields
+
+        return dump_fields(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+def as_json(value: Any) -> str:
+    """JSON data as the CLI prints it: indented, non-ASCII kept, one final newline."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"

@@ -29,13 +29,7 @@ def data(result: rs.Result) -> Any:
 def _(result: rs.VerifyResult) -> Any:
     found = report_data(result.report)
     if result.tree is not None:
-        tree = result.tree
-        found["tree"] = {
-            "nodes": tree.nodes,
-            "checkpoints": tree.checkpoints,
-            "cosignatures": tree.cosignatures,
-            "failure": dataclasses.asdict(tree.failure) if tree.failure else None,
-        }
+        found["tree"] = result.tree.counts()  # its findings are the report's
     return found
 
 

@@ -43,6 +43,14 @@ class TreeReport:
         """The first finding, if any."""
         return self.findings[0] if self.findings else None
 
+    def counts(self) -> dict[str, int]:
+        """What was checked, as `--json` shows it beside the report."""
+        return {
+            "nodes": self.nodes,
+            "checkpoints": self.checkpoints,
+            "cosignatures": self.cosignatures,
+        }
+
 
 @dataclass
 class _Pass:

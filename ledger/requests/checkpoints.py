@@ -128,10 +128,13 @@ class Cosign(Request):
     key_line: bool = False
 
     def __post_init__(self) -> None:
-        if (self.checkpoint is None) != self.key_line:
+        if self.checkpoint is not None and self.key_line:
+            raise InvalidInput(
+                "--key-line prints the witness's verifier key and cosigns nothing; "
+                "leave out the checkpoint"
+            )
+        if self.checkpoint is None and not self.key_line:
             raise InvalidInput(
                 "give the checkpoint to cosign (a file), or --key-line for the witness's "
-                "verifier key, not both"
-                if self.key_line
-                else "give the checkpoint to cosign (a file)"
+                "verifier key"
             )

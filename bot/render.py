@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from bot import entries, milestones
+from bot import entries, milestones, render_tree
 from bot.blocks import Reply, code
+from ledger import proof_results as prs
 from ledger import results as rs
 
 
@@ -67,7 +68,9 @@ def _(result: rs.CheckResult) -> Reply:
 
 @answer.register
 def _(result: rs.VerifyResult) -> Reply:
-    return entries.verify(result.report)
+    if result.tree is None or not result.report.ok:
+        return entries.verify(result.report)
+    return render_tree.verified(entries.verify(result.report), result.tree)
 
 
 @answer.register
@@ -83,3 +86,9 @@ def _(result: rs.RfcListResult) -> Reply:
 @answer.register
 def _(result: rs.RecordedResult) -> Reply:
     return entries.recorded(result.events, result.rfc_states)
+
+
+answer.register(prs.CheckpointResult, lambda r: render_tree.checkpoint(r.checkpoint))
+answer.register(prs.KeyLineResult, lambda r: render_tree.key_line(r.key_line))
+answer.register(prs.CheckpointListResult, lambda r: render_tree.checkpoints(r.checkpoints))
+answer.register(prs.ProofResult, lambda r: render_tree.proof(r.proof))

@@ -28,7 +28,7 @@ from bot.links import web_path, web_url
 from bot.more import PageRequest, page_of
 from bot.words import actor_of, split
 from ledger import grammar
-from ledger.errors import Conflict, InvalidInput, LedgerError
+from ledger.errors import Conflict, InvalidInput, LedgerError, PermissionDenied
 from ledger.handle import Context, handle
 from ledger.ledger import Ledger
 from ledger.requests import Change, Read, Request
@@ -200,6 +200,15 @@ class Slash:
             return self._prompt(preview, asked.words, click.nonce, page=asked.page, head=asked.head)
         return self._read(request, asked.words, click.actor, page=asked.page, head=asked.head)
 
+    def _read_signer(self) -> Signer:
+        """The bot's key, for the reads that sign: a checkpoint of the head, a proof in one."""
+        if self.access.signer is None:
+            raise PermissionDenied(
+                "this bot has no signing key (MILESTONE_BOT_KEY), so it signs no checkpoints; "
+                "`milestone checkpoints` lists those signed at RFC approvals"
+            )
+        return self.access.signer
+
     def _read(
         self,
         request: Request,
@@ -209,7 +218,7 @@ class Slash:
         head: int | None = None,
     ) -> Reply:
         def read(ledger: Ledger) -> tuple[Any, tuple[int, str] | None, int]:
-            context = Context(lambda: ledger, _no_signer, actor)
+            context = Context(lambda: ledger, self._read_signer, actor)
             return handle(request, context=context), ledger.broken, ledger.length
 
         result, broken, now = self.access.read(read)

@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import coldstart
+from breakdown import Breakdown
 from coldstart import SCRIPT, Measure
 from workload import START, Workload
 
@@ -127,7 +128,7 @@ def _agreement(workload: Workload, ledger: Ledger) -> str:
 
 
 def ledger_for(
-    events: int, folder: Path, *, cached: bool, profile: bool
+    events: int, folder: Path, *, cached: bool, profile: bool, breakdown: bool = False
 ) -> tuple[Path, Path, Built]:
     """The ledger file and admin key for `events` in `folder`: reused if cached, else built."""
     key = folder / "admin.pem"
@@ -147,6 +148,11 @@ def ledger_for(
         built = result
         print(f"profile of the build of {events:,} events:")
         print(coldstart.format_profile(stats, top=25))
+    elif breakdown:
+        with Breakdown() as steps:
+            built = build(partial, signer, events)
+        print(f"where the build of {events:,} events spent its {built.seconds:.1f} s:")
+        print(steps.report(built.seconds, built.events))
     else:
         built = build(partial, signer, events)
     with sqlite3.connect(partial) as conn:
@@ -280,9 +286,13 @@ def table(events: int, db: Path, built: Built, measures: Sequence[Measure], load
         f"{built.milestones:,} milestones ({built.level2} Level-2), {built.rfcs} RFCs ==",
         f"{how} in {built.seconds:.1f} s: {built.rate:,.0f} events/s ({BATCH:,} per transaction)"
         + (f"; plan at the head matches the generator: {built.agrees}" if built.agrees else ""),
-        f"load average {load}; medians of the timed runs after one warm-up; peak = worst run",
-        f"{'command':<42}{'median ms':>10}{'min ms':>8}{'target':>8}{'':>6}{'peak MB':>9}{'':>6}",
+        f"load average {load}",
     ]
+    if measures:
+        lines.append("medians of the timed runs after one warm-up; peak memory of the worst run")
+        lines.append(
+            f"{'command':<42}{'median ms':>10}{'min ms':>8}{'target':>8}{'':>6}{'peak MB':>9}"
+        )
     for m in measures:
         target = TARGET_MS[m.kind]
         if m.failure:
@@ -294,7 +304,10 @@ def table(events: int, db: Path, built: Built, measures: Sequence[Measure], load
             f"{m.label:<42}{m.median_ms:>10.0f}{m.min_ms:>8.0f}{f'≤{target}':>8}{time_ok:>6}"
             f"{m.peak_mb:>9.1f}{mem_ok:>6}"
         )
-    lines.append(f"(peak memory target ≤{TARGET_MB} MB; {len(measures[0].runs)} timed runs each)")
+    if measures:
+        lines.append(
+            f"(peak memory target ≤{TARGET_MB} MB; {len(measures[0].runs)} timed runs each)"
+        )
     return "\n".join(lines)
 
 
@@ -350,6 +363,10 @@ def main() -> None:
     parser.add_argument(
         "--profile-misses", action="store_true", help="cProfile commands over their target"
     )
+    parser.add_argument("--build-only", action="store_true", help="build, time no commands")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="time the library's steps during the builds"
+    )
     args = parser.parse_args()
     sizes = args.sizes or ([1000] if args.quick else [1000, 100_000])
     runs = 2 if args.quick else max(args.runs, 1)
@@ -363,11 +380,18 @@ def main() -> None:
         for events in sizes:
             load_before = f"{os.getloadavg()[0]:.2f}"
             db, key, built = ledger_for(
-                events, folder, cached=args.cache is not None, profile=args.profile_build
+                events,
+                folder,
+                cached=args.cache is not None,
+                profile=args.profile_build,
+                breakdown=args.breakdown,
             )
-            measures, notes = measure_all(
-                db, key, runs=runs, quick=args.quick, profile=args.profile_misses
-            )
+            if args.build_only:
+                measures, notes = [], []
+            else:
+                measures, notes = measure_all(
+                    db, key, runs=runs, quick=args.quick, profile=args.profile_misses
+                )
             load = f"{load_before} before, {os.getloadavg()[0]:.2f} after"
             print(table(events, db, built, measures, load))
             for note in notes:
@@ -377,7 +401,7 @@ def main() -> None:
             if args.cache is None:
                 for path in _files_of(db):
                     path.unlink()
-    if len(results) > 1:
+    if len(results) > 1 and not args.build_only:
         print(growth(results))
 
 

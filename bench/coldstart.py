@@ -104,7 +104,7 @@ def measure(
 
 
 def import_offenders(argv: Sequence[str], *, env: dict[str, str], cwd: Path, top: int = 15) -> str:
-    """`python -X importtime` of one command: the slowest top-level imports and modules."""
+    """`python -X importtime` of one command: import time by package, and the slowest modules."""
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", str(SCRIPT), *argv],
         env=env,
@@ -117,16 +117,21 @@ def import_offenders(argv: Sequence[str], *, env: dict[str, str], cwd: Path, top
     rows = []
     for text in completed.stderr.splitlines():
         if match := line.match(text):
-            self_us, cumulative, indent, name = match.groups()
-            rows.append((int(self_us), int(cumulative), len(indent) // 2, name))
-    total = sum(self_us for self_us, _, _, _ in rows)
-    outer = sorted((r for r in rows if r[2] == 0), key=lambda r: -r[1])[:top]
-    inner = sorted(rows, key=lambda r: -r[0])[:top]
-    lines = [f"  imports: {len(rows)} modules, {total / 1000:.0f} ms in all (self times)"]
-    lines.append(f"  {'top-level import':<44}{'cumulative ms':>14}")
-    lines += [f"  {name:<44}{cum / 1000:>14.1f}" for _, cum, _, name in outer]
-    lines.append(f"  {'module':<44}{'self ms':>14}")
-    lines += [f"  {name:<44}{own / 1000:>14.1f}" for own, _, _, name in inner]
+            own, cumulative, _, name = match.groups()
+            rows.append((int(own), int(cumulative), name))
+    total = sum(own for own, _, _ in rows)
+    packages: dict[str, list[int]] = {}
+    for own, _, name in rows:
+        counted = packages.setdefault(name.split(".")[0], [0, 0])
+        counted[0] += own
+        counted[1] += 1
+    lines = [f"  {len(rows)} modules imported, {total / 1000:.0f} ms in all (self times)"]
+    lines.append(f"  {'package':<36}{'modules':>8}{'ms':>8}")
+    for name, (own, modules) in sorted(packages.items(), key=lambda item: -item[1][0])[:top]:
+        lines.append(f"  {name:<36}{modules:>8}{own / 1000:>8.1f}")
+    lines.append(f"  {'module':<36}{'self ms':>8}{'cum ms':>8}")
+    for own, cumulative, name in sorted(rows, key=lambda r: -r[0])[:top]:
+        lines.append(f"  {name:<36}{own / 1000:>8.1f}{cumulative / 1000:>8.1f}")
     return "\n".join(lines)
 
 
@@ -148,9 +153,25 @@ def profile_command(argv: Sequence[str], *, env: dict[str, str], cwd: Path, top:
 
 
 def format_profile(stats: pstats.Stats, *, top: int = 18) -> str:
-    """The top entries of a profile by cumulative and by own time, as indented lines."""
+    """The top entries of a profile by cumulative and by own time, as indented lines.
+
+    The import machinery and module bodies are left out of the cumulative list
+    (their total is given once, as the time spent importing).
+    """
     entries = stats.stats  # type: ignore[attr-defined]
     total = max((ct for _, _, _, ct, _ in entries.values()), default=0.0)
+    importing = max(
+        (ct for (_, _, n), (_, _, _, ct, _) in entries.items() if n == "_find_and_load"),
+        default=0.0,
+    )
+
+    def plumbing(func: tuple[str, int, str]) -> bool:
+        filename, _, name = func
+        return (
+            filename.startswith("<frozen")
+            or name == "<module>"
+            or name in ("<built-in method builtins.exec>", "<built-in method builtins.__import__>")
+        )
 
     def where(func: tuple[str, int, str]) -> str:
         filename, line, name = func
@@ -160,10 +181,13 @@ def format_profile(stats: pstats.Stats, *, top: int = 18) -> str:
         short = "/".join(parts[-2:]) if len(parts) > 1 else filename
         return f"{short}:{line}({name})"
 
-    lines = [f"  profile: {total:.2f} s in all"]
+    lines = [f"  profile: {total:.2f} s in all, {importing:.2f} s of it importing modules"]
     for title, index in (("cumulative", 3), ("own", 2)):
         lines.append(f"  {'calls':>10} {'own s':>8} {'cum s':>8}  by {title} time")
-        ranked = sorted(entries.items(), key=lambda item: -item[1][index])[:top]
+        ranked = sorted(
+            (item for item in entries.items() if index == 2 or not plumbing(item[0])),
+            key=lambda item: -item[1][index],
+        )[:top]
         for func, (_, calls, own, cum, _) in ranked:
             lines.append(f"  {calls:>10} {own:>8.2f} {cum:>8.2f}  {where(func)}")
     return "\n".join(lines)

@@ -51,7 +51,7 @@ def main() -> None:
     """Run (a), (b) and (c) and print one table each."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: few events, short runs")
-    parser.add_argument("--appends", type=int, default=400, help="appends per round in (a)")
+    parser.add_argument("--appends", type=int, default=1000, help="appends per round in (a)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per measure")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each run in (c)")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="SQLAlchemy URL")

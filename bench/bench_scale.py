@@ -15,7 +15,9 @@ with N. `--help` over its target gets a `python -X importtime` breakdown;
 `--profile-build` the build itself.
 
 The page cache is warm (the warm-up run reads the file): "cold" means a new
-process, not an empty disk cache.
+process, not an empty disk cache. The write commands (a forecast move, which
+needs no RFC even under baseline control, and a completion) append a dozen
+events per run, so a ledger reused from `--cache` grows a little each time.
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ from pathlib import Path
 #: The console script of the environment running this benchmark.
 SCRIPT = Path(sys.executable).parent / "milestone"
 
+#: The project's packages, whose functions a profile lists by cumulative time.
+_PROJECT = ("ledger", "cli", "events", "bot")
+
 #: GNU time: it forks the command from a small process of its own, so the peak it reports
 #: is the command's alone (a child forked from this benchmark inherits its high-water mark).
 TIME = Path("/usr/bin/time")
@@ -36,6 +39,7 @@ class Run:
     peak_mb: float
     code: int
     stderr: str
+    cpu: float = 0.0  # user + system seconds of the command
 
 
 @dataclass
@@ -56,6 +60,10 @@ class Measure:
         return min(r.seconds for r in self.runs) * 1000
 
     @property
+    def cpu_ms(self) -> float:
+        return statistics.median(r.cpu for r in self.runs) * 1000
+
+    @property
     def peak_mb(self) -> float:
         return max(r.peak_mb for r in self.runs)
 
@@ -65,7 +73,7 @@ def run_once(argv: Sequence[str], *, env: dict[str, str], cwd: Path) -> Run:
     with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
         line = list(argv)
         if TIME.exists():
-            line = [str(TIME), "-f", "%M", "-o", peak.name, *line]
+            line = [str(TIME), "-f", "%M %U %S", "-o", peak.name, *line]
         start = time.perf_counter()
         process = subprocess.Popen(line, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
         _, status, usage = os.wait4(process.pid, 0)
@@ -73,11 +81,14 @@ def run_once(argv: Sequence[str], *, env: dict[str, str], cwd: Path) -> Run:
         process.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode(errors="replace")
-        reported = peak.read().split()
-    # KiB, from /usr/bin/time when there is one; else this child's own rusage, which on
-    # Linux also counts the RSS this (larger) process had when it forked the child.
-    kib = int(reported[-1]) if reported and reported[-1].isdigit() else usage.ru_maxrss
-    return Run(seconds, kib / 1024, process.returncode, stderr)
+        reported = peak.read().splitlines()[-1:]
+    cpu = usage.ru_utime + usage.ru_stime
+    kib = usage.ru_maxrss
+    if reported and len(fields := reported[0].split()) == 3:
+        # KiB and seconds from /usr/bin/time; without it, this child's own rusage, whose
+        # peak on Linux also counts the RSS this (larger) process had when it forked.
+        kib, cpu = int(fields[0]), float(fields[1]) + float(fields[2])
+    return Run(seconds, kib / 1024, process.returncode, stderr, cpu)
 
 
 def measure(
@@ -155,8 +166,9 @@ def profile_command(argv: Sequence[str], *, env: dict[str, str], cwd: Path, top:
 def format_profile(stats: pstats.Stats, *, top: int = 18) -> str:
     """The top entries of a profile by cumulative and by own time, as indented lines.
 
-    The import machinery and module bodies are left out of the cumulative list
-    (their total is given once, as the time spent importing).
+    The cumulative list holds the project's own functions only (the import
+    machinery and Typer's wrappers would fill it); their imports are given once,
+    as the time spent importing.
     """
     entries = stats.stats  # type: ignore[attr-defined]
     total = max((ct for _, _, _, ct, _ in entries.values()), default=0.0)
@@ -165,13 +177,10 @@ def format_profile(stats: pstats.Stats, *, top: int = 18) -> str:
         default=0.0,
     )
 
-    def plumbing(func: tuple[str, int, str]) -> bool:
+    def ours(func: tuple[str, int, str]) -> bool:
+        # The project's own functions: where a command spends its time once imported.
         filename, _, name = func
-        return (
-            filename.startswith("<frozen")
-            or name == "<module>"
-            or name in ("<built-in method builtins.exec>", "<built-in method builtins.__import__>")
-        )
+        return name != "<module>" and any(f"/{p}/" in filename for p in _PROJECT)
 
     def where(func: tuple[str, int, str]) -> str:
         filename, line, name = func
@@ -183,9 +192,10 @@ def format_profile(stats: pstats.Stats, *, top: int = 18) -> str:
 
     lines = [f"  profile: {total:.2f} s in all, {importing:.2f} s of it importing modules"]
     for title, index in (("cumulative", 3), ("own", 2)):
-        lines.append(f"  {'calls':>10} {'own s':>8} {'cum s':>8}  by {title} time")
+        what = "project functions" if index == 3 else "everything"
+        lines.append(f"  {'calls':>10} {'own s':>8} {'cum s':>8}  {what}, by {title} time")
         ranked = sorted(
-            (item for item in entries.items() if index == 2 or not plumbing(item[0])),
+            (item for item in entries.items() if index == 2 or ours(item[0])),
             key=lambda item: -item[1][index],
         )[:top]
         for func, (_, calls, own, cum, _) in ranked:

@@ -28,6 +28,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import peer_sqlite as sq
+from breakdown import Breakdown
 
 from ledger.signing import generate_key_file
 
@@ -56,6 +57,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each run in (c)")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="SQLAlchemy URL")
     parser.add_argument("--no-postgres", action="store_true", help="skip (c)")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="time the library's steps of one more (b)"
+    )
     args = parser.parse_args()
     appends = 40 if args.quick else args.appends
     batch = 1_000 if args.quick else 10_000
@@ -116,6 +120,12 @@ def main() -> None:
             f"    {'eventsourcing, unsigned (one insert_events)':<44}{theirs_batch:>10,.0f}"
             f"{ours_batch / theirs_batch:>7.2f}x"
         )
+
+        if args.breakdown:
+            with Breakdown() as steps:
+                rate = sq.ours_one_transaction(folder, signer, batch)
+            print(f"    where one more {batch:,}-event transaction ({rate:,.0f}/s) spent its time:")
+            print(steps.report(batch / rate, batch, outside=False))
 
         if not args.no_postgres:
             postgres(args.postgres, key_path, body, seconds=seconds, count=count)

@@ -78,8 +78,10 @@ class Breakdown:
 
         return timed
 
-    def report(self, total: float, events: int) -> str:
-        """The steps as lines: seconds, share of `total`, and microseconds per event."""
+    def report(self, total: float, events: int, *, outside: bool = True) -> str:
+        """The steps as lines: seconds, share of `total`, and microseconds per event.
+
+        With `outside`, a last line gives the time of `total` spent outside appends."""
         head = "step (nested steps are part of the one above)"
         lines = [f"  {head:<46}{'s':>8}{'%':>6}{'µs/event':>10}"]
         for label, _, _ in STEPS:
@@ -91,9 +93,11 @@ class Breakdown:
                 f"  {label:<46}{spent:>8.1f}{100 * spent / total:>6.1f}"
                 f"{1e6 * spent / max(events, 1):>10.1f}"
             )
-        outside = total - self.seconds.get(STEPS[0][0], 0.0)
+        if not outside:
+            return "\n".join(lines)
+        rest = total - self.seconds.get(STEPS[0][0], 0.0)
         lines.append(
-            f"  {'outside appends (the generator, mostly)':<46}{outside:>8.1f}"
-            f"{100 * outside / total:>6.1f}{1e6 * outside / max(events, 1):>10.1f}"
+            f"  {'outside appends (the generator, mostly)':<46}{rest:>8.1f}"
+            f"{100 * rest / total:>6.1f}{1e6 * rest / max(events, 1):>10.1f}"
         )
         return "\n".join(lines)

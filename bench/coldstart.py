@@ -137,12 +137,12 @@ def import_offenders(argv: Sequence[str], *, env: dict[str, str], cwd: Path, top
         counted[0] += own
         counted[1] += 1
     lines = [f"  {len(rows)} modules imported, {total / 1000:.0f} ms in all (self times)"]
-    lines.append(f"  {'package':<36}{'modules':>8}{'ms':>8}")
+    lines.append(f"  {'package':<44}{'modules':>8}{'ms':>8}")
     for name, (own, modules) in sorted(packages.items(), key=lambda item: -item[1][0])[:top]:
-        lines.append(f"  {name:<36}{modules:>8}{own / 1000:>8.1f}")
-    lines.append(f"  {'module':<36}{'self ms':>8}{'cum ms':>8}")
+        lines.append(f"  {name:<44}{modules:>8}{own / 1000:>8.1f}")
+    lines.append(f"  {'module':<44}{'self ms':>8}{'cum ms':>8}")
     for own, cumulative, name in sorted(rows, key=lambda r: -r[0])[:top]:
-        lines.append(f"  {name:<36}{own / 1000:>8.1f}{cumulative / 1000:>8.1f}")
+        lines.append(f"  {name:<44}{own / 1000:>8.1f}{cumulative / 1000:>8.1f}")
     return "\n".join(lines)
 
 

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from cli import files, terminal, upkeep
+from cli import files, proofs, terminal, upkeep
 from cli.complete import completer
 from cli.quick import QuickCommand, QuickGroup
 from cli.screen import screen_of
@@ -108,7 +108,9 @@ def _annotation(param: grammar.Param) -> Any:
         argument = typer.Argument(
             help=param.help, metavar=param.metavar, show_default=False, autocompletion=complete
         )
-        return Annotated[spec.type, argument]
+        # An argument may be optional (`prove SEQ` or `prove --from A --to B`).
+        kind = spec.type if param.is_required else (spec.type | None)
+        return Annotated[kind, argument]
     if param.kind == "flag":
         return Annotated[bool, typer.Option(param.option, help=param.help)]
     if spec.choices:
@@ -202,6 +204,8 @@ for _path, _function, _examples in (
     (("import",), files.import_command, ("import ldm-564.jsonl --db copy.db",)),
     (("import-doc",), files.import_doc, ("import-doc LDM-564-2022-08-13.txt",)),
     (("verify-file",), files.verify_file, ("verify-file ldm-564.jsonl --ledger-id HASH",)),
+    (("verify-proof",), proofs.verify_proof, ("verify-proof proof.txt --key-line KEY",)),
+    (("cosign",), proofs.cosign, ("cosign checkpoint.txt --key witness.pem",)),
     (("upgrade",), upkeep.upgrade, ("upgrade", "upgrade --db postgresql+psycopg://ci@db/plan")),
     (("rebuild",), upkeep.rebuild, ("rebuild",)),
     (("demo",), terminal.demo, ("demo", "demo --keep ./demo")),

@@ -12,9 +12,10 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import TYPE_CHECKING
 
-from cli import milestones, trail
+from cli import milestones, render_tree, trail
 from cli.screen import PLAIN, Screen
 from cli.tables import paragraph, styled
+from ledger import proof_results as prs
 from ledger import results as rs
 
 if TYPE_CHECKING:
@@ -114,7 +115,10 @@ def _(result: rs.CheckResult, screen: Screen = PLAIN) -> str:
 
 @text.register
 def _(result: rs.VerifyResult, screen: Screen = PLAIN) -> str:
-    return verify_text(result.report, screen)
+    held = result.report.ok and result.tree is not None
+    return verify_text(result.report, screen) + (
+        render_tree.tree_text(result.tree) if held and result.tree else ""
+    )
 
 
 @text.register
@@ -140,3 +144,13 @@ def _(result: rs.RecordedResult, screen: Screen = PLAIN) -> str:
 @text.register
 def _(result: rs.ImportResult, screen: Screen = PLAIN) -> str:
     return result.summary()
+
+
+text.register(prs.CheckpointResult, lambda r, screen=PLAIN: r.checkpoint.note)
+text.register(prs.KeyLineResult, lambda r, screen=PLAIN: r.key_line)
+text.register(
+    prs.CheckpointListResult, lambda r, screen=PLAIN: render_tree.checkpoints_text(r.checkpoints)
+)
+text.register(prs.ProofResult, lambda r, screen=PLAIN: r.proof.text())
+text.register(prs.ProofCheckResult, lambda r, screen=PLAIN: render_tree.check_text(r.check))
+text.register(prs.CosignResult, lambda r, screen=PLAIN: r.cosigned.note)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cli import render_tree
 from cli.screen import PLAIN, Screen
 from cli.tables import Cell, Column, paragraph, status, table
 
@@ -70,6 +71,8 @@ def rfc_text(rfc: RfcSummary, screen: Screen = PLAIN) -> str:
     state = paragraph(
         f"  {rfc.state}{version}; opened by {rfc.opened_by}{decided}", screen, indent=2
     )
+    if rfc.checkpoint is not None:
+        state += "\n" + render_tree.approval_text(rfc.id, rfc.checkpoint)
     none = "No changes proposed under it yet." if rfc.state == "open" else "No changes under it."
     changes = entries_text(rfc.changes, screen, empty=none)
     return f"{head}\n{state}\n\n{changes}"

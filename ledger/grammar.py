@@ -84,7 +84,8 @@ class Command:
             if p.spec.cli_only:
                 continue
             if p.kind == "arg":
-                words.append(p.metavar + (" ..." if p.spec.many else ""))
+                word = p.metavar + (" ..." if p.spec.many else "")
+                words.append(word if p.is_required else f"[{word}]")
             elif p.kind == "flag":
                 words.append(f"[{p.option}]")
             else:

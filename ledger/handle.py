@@ -21,6 +21,7 @@ from ledger import results as rs
 from ledger.asof import parse_as_of, parse_instant_text
 from ledger.check import check
 from ledger.diff import diff
+from ledger.proof_handlers import HANDLERS as PROOF_HANDLERS
 from ledger.rules import require_open_rfc
 
 if TYPE_CHECKING:
@@ -126,15 +127,15 @@ def _check(request: rq.CheckPlan, context: Context) -> rs.CheckResult:
 
 
 def _verify(request: rq.VerifyLedger, context: Context) -> rs.VerifyResult:
-    from ledger.verify import verify_store
+    from ledger.verify_tree import verify_ledger
 
-    report = verify_store(
+    report, tree = verify_ledger(
         context.ledger.store,
         ledger_id=request.ledger_id,
         expect_head=request.expect_head,
         expect_length=request.expect_length,
     )
-    return rs.VerifyResult(report=report)
+    return rs.VerifyResult(report=report, tree=tree)
 
 
 def _rfc_show(request: rq.ShowRfc, context: Context) -> rs.RfcResult:
@@ -223,4 +224,5 @@ HANDLERS: dict[type[rq.Request], Handler] = {
     rq.AddKey: _record,
     rq.RevokeKey: _record,
     rq.ImportRevision: _import_revision,
+    **PROOF_HANDLERS,
 }

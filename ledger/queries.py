@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ledger.asof import NOW, AsOf
 from ledger.checks import check_rfc_id
@@ -20,6 +21,9 @@ from ledger.rules import find_milestone
 from ledger.signing import signature_ok
 from ledger.state import Milestone
 from ledger.store import StoredEvent
+
+if TYPE_CHECKING:
+    from ledger.proving import CheckpointInfo
 
 
 @dataclass(frozen=True)
@@ -307,6 +311,8 @@ class RfcSummary:
     decided_by: str | None
     version: str | None
     changes: list[Entry] = field(default_factory=list)
+    #: The checkpoint signed at its approval: the log up to and including the approval.
+    checkpoint: CheckpointInfo | None = None
 
 
 def rfc_list(ledger: Ledger) -> list[RfcSummary]:
@@ -328,6 +334,11 @@ def rfc_show(ledger: Ledger, rfc: str) -> RfcSummary:
     changes = _entries(
         ledger, [row for row in ledger.store.select(rfc=rfc_id) if row.rfc == rfc_id]
     )
+    checkpoint = None
+    if found.state == "approved":
+        from ledger.proving import at_approval
+
+        checkpoint = at_approval(ledger, rfc_id)
     return RfcSummary(
         found.id,
         found.title,
@@ -337,6 +348,7 @@ def rfc_show(ledger: Ledger, rfc: str) -> RfcSummary:
         found.decided_by,
         found.version,
         changes,
+        checkpoint,
     )
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
     from ledger.state import KeyInfo, Recorded
     from ledger.verify import Report
+    from ledger.verify_tree import TreeReport
 
 
 #: The exit status of `check --strict` when it finds an oddity (the library's errors use 1-10).
@@ -151,6 +152,9 @@ class VerifyResult(Result):
     """The outcome of verifying the stored log."""
 
     report: Report
+    #: What the check of the Merkle tree, checkpoints and cosignatures covered (None when
+    #: the log did not hold); its findings are the report's.
+    tree: TreeReport | None = None
 
     @property
     def content(self) -> Report:

@@ -10,8 +10,10 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -20,6 +22,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from events import signed_message
 from ledger.errors import InvalidInput, NotFound, PermissionDenied
 from ledger.files import read_file, refusal, writable_path
+
+if TYPE_CHECKING:
+    from ledger.note import VerifierKey
 
 
 def key_id_of(public_raw: bytes) -> str:
@@ -47,6 +52,25 @@ class Signer:
     def sign(self, hash_: bytes) -> bytes:
         """Sign an event hash (with the ledger's signing context prefix)."""
         return self._private.sign(signed_message(hash_))
+
+    def sign_note(self, text: str, *, name: str) -> str:
+        """Sign `text` as a C2SP signed note under the key name `name` (a checkpoint's
+        origin): the note Go's sumdb/note opens with this key's verifier key."""
+        from ledger.note import sign_note
+
+        return sign_note(text=text, name=name, key=self._private)
+
+    def cosign_note(self, note: str, *, name: str, verifiers: Sequence[VerifierKey]) -> str:
+        """Add this key's signature line, as `name`, to a note `verifiers` vouch for."""
+        from ledger.note import cosign_note
+
+        return cosign_note(note=note, name=name, key=self._private, verifiers=verifiers)
+
+    def verifier_key(self, *, name: str) -> VerifierKey:
+        """This key's public half as a named verifier key (what a note's reader trusts)."""
+        from ledger.note import verifier_key
+
+        return verifier_key(name=name, key=self.public_raw)
 
     def public_pem(self) -> bytes:
         """The public key as a PEM SubjectPublicKeyInfo, for `milestone key add`."""

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from events import decode_body
+from ledger import tree
 from ledger.errors import DocumentError, InvalidInput
 from ledger.files import refusal, writable_path
 from ledger.head import rebuild
@@ -147,6 +148,8 @@ def import_log(
             txn.insert_many(events[start : start + 1000])
             if progress is not None:
                 progress(min(start + 1000, len(events)))
-        # The plan at the head and the snapshots are derived: fold them from what was loaded.
+        # The plan at the head, the snapshots and the Merkle tree are derived: make them
+        # from what was loaded.
         rebuild(txn.conn)
+        tree.rebuild(txn.conn)
     return report

@@ -17,6 +17,7 @@ from ledger.requests.admin import (
     RoleChange,
 )
 from ledger.requests.base import Change, Needs, Read, Request, Spec
+from ledger.requests.checkpoints import Cosign, ListCheckpoints, Prove, ShowCheckpoint, VerifyProof
 from ledger.requests.milestones import (
     CompleteMilestone,
     DefineMilestone,
@@ -59,6 +60,9 @@ GRAMMAR: tuple[type[Request], ...] = (
     VerifyLedger,
     ShowRfc,
     ListRfcs,
+    ShowCheckpoint,
+    ListCheckpoints,
+    Prove,
     # changes
     DefineMilestone,
     MoveMilestone,
@@ -84,11 +88,13 @@ __all__ = [
     "Change",
     "CheckPlan",
     "CompleteMilestone",
+    "Cosign",
     "DefineMilestone",
     "DiffPlans",
     "GrantRole",
     "ImportRevision",
     "LinkMilestone",
+    "ListCheckpoints",
     "ListKeys",
     "ListLate",
     "ListRfcs",
@@ -99,6 +105,7 @@ __all__ = [
     "Needs",
     "OpenRfc",
     "PreviewApproval",
+    "Prove",
     "Read",
     "RejectRfc",
     "RenameMilestone",
@@ -108,6 +115,7 @@ __all__ = [
     "RevokeKey",
     "RevokeRole",
     "RoleChange",
+    "ShowCheckpoint",
     "ShowHistory",
     "ShowLog",
     "ShowMilestone",
@@ -116,5 +124,6 @@ __all__ = [
     "Spec",
     "UnlinkMilestone",
     "VerifyLedger",
+    "VerifyProof",
     "WithdrawMilestone",
 ]

@@ -37,9 +37,12 @@ class Spec:
     cli_only: bool = False  # an output choice of the terminal, not part of Slack's grammar
 
 
-def arg(help: str, *, metavar: str | None = None) -> Any:
-    """A positional word (required)."""
-    return field(metadata={SPEC: Spec("arg", help, required=True, metavar=metavar)})
+def arg(help: str, *, metavar: str | None = None, type: type = str, required: bool = True) -> Any:
+    """A positional word (required unless `required` is False; then it defaults to None)."""
+    spec = Spec("arg", help, type=type, required=required, metavar=metavar)
+    if required:
+        return field(metadata={SPEC: spec})
+    return field(default=None, metadata={SPEC: spec})
 
 
 def opt(

@@ -27,8 +27,8 @@ def parser() -> argparse.ArgumentParser:
         prog="milestone serve",
         description="Run the Slack bot: requests at http://HOST:PORT/slack/events, or Socket "
         "Mode. Configured by SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, "
-        "MILESTONE_BOT_KEY, MILESTONE_SLACK_CHANNEL, MILESTONE_SLACK_API_URL and "
-        "MILESTONE_DB_URL; see docs/slack.md.",
+        "MILESTONE_BOT_KEY, MILESTONE_SLACK_CHANNEL, MILESTONE_SLACK_API_URL, "
+        "MILESTONE_WEB_URL and MILESTONE_DB_URL; see docs/slack.md.",
     )
     options.add_argument("--db", help="the ledger database URL (default: MILESTONE_DB_URL)")
     options.add_argument("--host", default="127.0.0.1", help="address to listen on")

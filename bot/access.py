@@ -59,8 +59,3 @@ class LedgerAccess:
     def store(self) -> Store:
         """The event store (safe to use from any thread: each call takes its own connection)."""
         return self._reader.store
-
-
-def rfc_states(ledger: Ledger) -> dict[str, str]:
-    """Each RFC's state now (open, approved, rejected), to say whether a change is in effect."""
-    return {rfc_id: rfc.state for rfc_id, rfc in ledger.state().rfcs.items()}

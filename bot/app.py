@@ -33,8 +33,10 @@ from bot import blocks
 from bot.access import LedgerAccess
 from bot.announcer import Announcer
 from bot.blocks import Reply
+from bot.more import MORE_ACTIONS
 from bot.settings import ConfigError, Settings
 from bot.slash import APPROVE_ACTION, CANCEL_ACTION, Click, Slash, SlashRequest
+from bot.verification import SlackSignature
 from ledger.errors import LedgerError
 from ledger.rules import may_sign_for
 from ledger.signing import load_key_file
@@ -70,14 +72,34 @@ class Bot:
         self.access.close()
 
 
-def web_client(settings: Settings) -> WebClient:
-    """A Web API client for the bot token, at `MILESTONE_SLACK_API_URL` if set."""
+class _TokenFromClient(logging.Filter):
+    """Drops Bolt's start-up warning that the token is unused because a client was given.
+
+    Bolt reads SLACK_BOT_TOKEN from the environment whatever it is passed, and
+    warns when a client comes too; ours carries that same token (and the Web
+    API address tests point elsewhere), so the warning only alarms.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.App").addFilter(_TokenFromClient())
+
+
+def web_client(settings: Settings, *, wait_when_limited: bool = True) -> WebClient:
+    """A Web API client for the bot token, at `MILESTONE_SLACK_API_URL` if set.
+
+    It retries lost connections and server errors; when Slack says to slow
+    down (HTTP 429) it waits as long as Slack asks and retries, unless
+    `wait_when_limited` is False (the announcer paces itself and waits on its own).
+    """
     client = WebClient(
         token=settings.bot_token, base_url=settings.api_base or WebClient.BASE_URL, timeout=10
     )
-    client.retry_handlers.extend(
-        [RateLimitErrorRetryHandler(max_retry_count=3), ServerErrorRetryHandler(max_retry_count=2)]
-    )
+    if wait_when_limited:
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=2))
     if not any(isinstance(h, ConnectionErrorRetryHandler) for h in client.retry_handlers):
         client.retry_handlers.append(ConnectionErrorRetryHandler())
     return client
@@ -92,13 +114,18 @@ def build(settings: Settings, *, access: LedgerAccess | None = None) -> Bot:
     if access is None:
         access = LedgerAccess(db_url=settings.db_url, signer=load_key_file(settings.bot_key))
     client = web_client(settings)
+    # Without a secret (Socket Mode needs none) use one nobody knows, so that a stray
+    # HTTP request can never pass verification with an empty key.
+    secret = settings.signing_secret or secrets.token_hex(32)
     try:
         app = App(
             name="milestone",
             # The token travels in `client` (which knows where the Web API is).
-            # Without a secret (Socket Mode needs none) use one nobody knows, so that a stray
-            # HTTP request can never pass verification with an empty key.
-            signing_secret=settings.signing_secret or secrets.token_hex(32),
+            signing_secret=secret,
+            # Bolt's verification, in its own place in the chain, made stricter: malformed
+            # timestamps and replays are refused too, and no request body is logged.
+            request_verification_enabled=False,
+            before_authorize=SlackSignature(secret),
             client=client,
             # Our listener acknowledges itself, within the budget; Bolt must not answer first.
             process_before_response=True,
@@ -121,15 +148,21 @@ def build(settings: Settings, *, access: LedgerAccess | None = None) -> Bot:
         writes=ThreadPoolExecutor(max_workers=2, thread_name_prefix="milestone-write"),
     )
     if settings.channel:
-        bot.announcer = Announcer(
-            access=access,
-            client=client,
-            channel=settings.channel,
-            name=settings.announcer,
-            idle=settings.announcer_wait,
-        )
-    _listen(bot, Slash(access, settings.web_url))
+        bot.announcer = _announcer(settings, access)
+    _listen(bot, Slash(access, web=settings.web_url))
     return bot
+
+
+def _announcer(settings: Settings, access: LedgerAccess) -> Announcer:
+    assert settings.channel is not None
+    return Announcer(
+        access=access,
+        client=web_client(settings, wait_when_limited=False),
+        channel=settings.channel,
+        name=settings.announcer,
+        idle=settings.announcer_wait,
+        web=settings.web_url,
+    )
 
 
 def key_problem(access: LedgerAccess) -> str | None:
@@ -193,6 +226,14 @@ def _listen(bot: Bot, slash: Slash) -> None:
             answer = blocks.error(str(error))
         respond(**answer.ephemeral(replace_original=True))
 
+    def more(body: dict[str, Any], respond: Respond) -> None:
+        try:
+            answer = slash.more(Click.from_body(body))
+        except LedgerError as error:
+            answer = blocks.error(str(error))
+        # A new message below, only for whoever clicked: the page before stays as it was.
+        respond(**answer.ephemeral(replace_original=False))
+
     def cancel(body: dict[str, Any], respond: Respond) -> None:
         actions = body.get("actions") or [{}]
         rfc = str(actions[0].get("value") or "the RFC")
@@ -201,6 +242,7 @@ def _listen(bot: Bot, slash: Slash) -> None:
 
     app.action(APPROVE_ACTION)(ack=acknowledge, lazy=[approve])
     app.action(CANCEL_ACTION)(ack=acknowledge, lazy=[cancel])
+    app.action(MORE_ACTIONS)(ack=acknowledge, lazy=[more])
 
 
 def _later(respond: Respond) -> Callable[[Future[Reply]], None]:
@@ -222,11 +264,4 @@ def build_announcer(settings: Settings) -> Announcer:
             "the announcer needs MILESTONE_SLACK_CHANNEL, the id of the channel to post to "
             "(e.g. C0123ABCD; right-click the channel → Copy link shows it)"
         )
-    access = LedgerAccess(db_url=settings.db_url, signer=None)
-    return Announcer(
-        access=access,
-        client=web_client(settings),
-        channel=settings.channel,
-        name=settings.announcer,
-        idle=settings.announcer_wait,
-    )
+    return _announcer(settings, LedgerAccess(db_url=settings.db_url, signer=None))

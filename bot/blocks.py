@@ -8,17 +8,14 @@ error messages quoting user input) goes through `escape`, so a title such as
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 Block = dict[str, Any]
 
-#: Slack's limits are 50 blocks a message and 3000 characters a section; stay inside them,
-#: and keep a reply short enough to read (the terminal has the whole of anything).
-MAX_BLOCKS = 45
-SECTION_CHARS = 2900
-MESSAGE_CHARS = 12000
+#: The top-level text of a message, shown in notifications: Slack takes far more (see
+#: `bot.limits`), but nobody reads more than this in a notification.
+FALLBACK_TEXT = 3000
 
 _SLACK_ACTOR = re.compile(r"^slack:[A-Z0-9]+/([UW][A-Z0-9]+)$")
 
@@ -41,6 +38,23 @@ def code(text: str) -> str:
     return "`" + escape(text).replace("`", "'") + "`"
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when cut.
+
+    The cut never leaves half an entity (`&am`) or half of Slack markup
+    (`<@U1`), and closes a code span it cut open.
+    """
+    if len(text) <= limit:
+        return text
+    kept = _HALF_MARKUP.sub("", text[: max(0, limit - 2)])
+    if kept.count("`") % 2:
+        kept += "`"
+    return kept + "…"
+
+
+_HALF_MARKUP = re.compile(r"(&[#a-z0-9]*|<[^>]*)$")
+
+
 def slackify(message: str) -> str:
     """A library message for Slack: escaped, with its command hints as slash commands."""
     return escape(message).replace("`milestone ", "`/milestone ")
@@ -51,22 +65,43 @@ def slackify(message: str) -> str:
 
 @dataclass(frozen=True)
 class Reply:
-    """A message for Slack: blocks, and the text shown in notifications and old clients."""
+    """A message for Slack: blocks, and the text shown in notifications and old clients.
+
+    A long answer has pages: `blocks` is the first, `later` holds the rest, each
+    within Slack's limits (`bot.pages` lays them out). `page(n)` is page n as a
+    reply of its own.
+    """
 
     text: str
     blocks: tuple[Block, ...] = field(default=())
-    cut: bool = False  # lines of the answer were left out to fit Slack
+    later: tuple[tuple[Block, ...], ...] = field(default=())
+
+    @property
+    def pages(self) -> int:
+        """How many pages the answer has."""
+        return 1 + len(self.later)
+
+    def page(self, number: int) -> Reply:
+        """Page `number` (from 1) alone; a number past the end is the last page."""
+        number = max(1, min(number, self.pages))
+        if number == 1:
+            return Reply(self.text, self.blocks)
+        return Reply(f"{self.text} (page {number} of {self.pages})", self.later[number - 2])
 
     def message(self, **extra: Any) -> dict[str, Any]:
-        """The payload for ack(), respond() or chat.postMessage."""
-        payload: dict[str, Any] = {"text": self.text[:3000], **extra}
+        """The payload of the first page for ack(), respond() or chat.postMessage."""
+        payload: dict[str, Any] = {"text": clip(self.text, FALLBACK_TEXT), **extra}
         if self.blocks:
             payload["blocks"] = list(self.blocks)
         return payload
 
+    def with_blocks(self, *blocks: Block) -> Reply:
+        """The same reply with blocks added at the end of its first page."""
+        return Reply(self.text, (*self.blocks, *blocks), self.later)
+
     def with_note(self, text: str) -> Reply:
-        """The same reply with a small line of mrkdwn added at the end."""
-        return Reply(self.text, (*self.blocks, context(text)), self.cut)
+        """The same reply with a small line of mrkdwn added at the end of its first page."""
+        return self.with_blocks(context(text))
 
     def ephemeral(self, **extra: Any) -> dict[str, Any]:
         """The payload of an answer only the asking user sees."""
@@ -81,37 +116,6 @@ def section(text: str) -> Block:
 def context(text: str) -> Block:
     """A small grey line of mrkdwn text."""
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def reply(
-    title: str, lines: Sequence[str] = (), *, note: str | None = None, cut: bool = False
-) -> Reply:
-    """A title, then lines gathered into sections (cut short past Slack's limits); `cut`
-    says the caller left some of the answer out already."""
-    blocks = [section(title)]
-    chunk: list[str] = []
-    size = 0
-    used = len(title)
-    shown = 0
-    for line in lines:
-        if used + len(line) > MESSAGE_CHARS or len(blocks) >= MAX_BLOCKS:
-            break
-        if chunk and size + len(line) + 1 > SECTION_CHARS:
-            blocks.append(section("\n".join(chunk)))
-            chunk, size = [], 0
-        chunk.append(line[:SECTION_CHARS])
-        size += len(line) + 1
-        used += len(line) + 1
-        shown += 1
-    if chunk:
-        blocks.append(section("\n".join(chunk)))
-    if shown < len(lines):
-        blocks.append(
-            context(f"…and {len(lines) - shown} more not shown here; a terminal shows all of it.")
-        )
-    if note:
-        blocks.append(context(note))
-    return Reply(title, tuple(blocks), cut or shown < len(lines))
 
 
 def error(message: str) -> Reply:

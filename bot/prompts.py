@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.blocks import Block, Reply, code, context, escape, reply, section, slackify
-from bot.render import entry_line
+from bot.blocks import Block, Reply, code, context, escape, section, slackify
+from bot.entries import entry_line
+from bot.pages import PAGE_CHARS, reply, size
 from ledger import grammar
 
 if TYPE_CHECKING:
@@ -21,54 +22,56 @@ def approval_prompt(
     cancel_action: str,
     note: str = "",
 ) -> Reply:
-    """Ask before approving: what takes effect, and a button behind a confirm dialog."""
+    """Ask before approving: what takes effect, and a button behind a confirm dialog.
+
+    The changes are paged like any long answer; the buttons end the first page.
+    """
     pending = [e for e in rfc.changes if e.rfc_state == "proposed"]
     label = f" as version {escape(version)}" if version else ""
     title = (
         f"Approve {code(rfc.id)} *{escape(rfc.title)}*{label}? The approval is signed as you, "
         f"and the {len(pending)} change(s) proposed under it take effect at once."
     )
-    blocks: list[Block] = []
+    first: list[Block] = []
     if note:
-        blocks.append(context(f":information_source: {slackify(note)}"))
-    blocks.append(section(title))
-    if pending:
-        lines = [entry_line(e) for e in pending[:20]]
-        if len(pending) > 20:
-            lines.append(f"…and {len(pending) - 20} more (`/milestone rfc show {rfc.id}`)")
-        blocks.append(section("\n".join(lines)))
-    blocks.append(
-        {
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": approve_action,
-                    "text": {"type": "plain_text", "text": f"Approve {rfc.id}"},
-                    "style": "primary",
-                    "value": value,
-                    "confirm": {
-                        "title": {"type": "plain_text", "text": f"Approve {rfc.id}?"},
-                        "text": {
-                            "type": "mrkdwn",
-                            "text": f"{len(pending)} proposed change(s) take effect now. "
-                            "The approval is recorded for good.",
-                        },
-                        "confirm": {"type": "plain_text", "text": "Approve"},
-                        "deny": {"type": "plain_text", "text": "Not yet"},
-                        "style": "primary",
+        first.append(context(f":information_source: {slackify(note)}"))
+    first.append(section(title))
+    actions = _buttons(rfc.id, len(pending), value, approve_action, cancel_action)
+    lines = [entry_line(e) for e in pending]
+    laid = reply(title, lines, first=first, budget=PAGE_CHARS - size([actions]))
+    return laid.with_blocks(actions)
+
+
+def _buttons(rfc_id: str, count: int, value: str, approve: str, cancel: str) -> Block:
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": approve,
+                "text": {"type": "plain_text", "text": f"Approve {rfc_id}"},
+                "style": "primary",
+                "value": value,
+                "confirm": {
+                    "title": {"type": "plain_text", "text": f"Approve {rfc_id}?"},
+                    "text": {
+                        "type": "mrkdwn",
+                        "text": f"{count} proposed change(s) take effect now. "
+                        "The approval is recorded for good.",
                     },
+                    "confirm": {"type": "plain_text", "text": "Approve"},
+                    "deny": {"type": "plain_text", "text": "Not yet"},
+                    "style": "primary",
                 },
-                {
-                    "type": "button",
-                    "action_id": cancel_action,
-                    "text": {"type": "plain_text", "text": "Cancel"},
-                    "value": rfc.id,
-                },
-            ],
-        }
-    )
-    return Reply(title, tuple(blocks))
+            },
+            {
+                "type": "button",
+                "action_id": cancel,
+                "text": {"type": "plain_text", "text": "Cancel"},
+                "value": rfc_id,
+            },
+        ],
+    }
 
 
 # --- help ---------------------------------------------------------------------------------------

@@ -46,8 +46,12 @@ class SlackEndpoint(SlackRequestHandler):
     async def dispatch(self, request: AsgiHttpRequest) -> BoltResponse:
         """Verify and handle one request on a request thread."""
         received = time.monotonic()
+        try:
+            body = await request.get_raw_body()
+        except UnicodeDecodeError:
+            return _refused("its body is not UTF-8")
         bolt_request = BoltRequest(
-            body=await request.get_raw_body(),
+            body=body,
             query=request.query_string,
             headers=request.get_headers(),
             context={RECEIVED_AT: received},
@@ -59,6 +63,18 @@ class SlackEndpoint(SlackRequestHandler):
         self, scope: Any, receive: Callable[..., Any], send: Callable[..., Any]
     ) -> None:
         """Answer the health check here; everything else goes to Bolt's adapter."""
+        if scope["type"] == "http" and not _utf8(scope):
+            # Slack sends UTF-8; Bolt's adapter would fail decoding anything else (a 500).
+            refused = _refused("its headers or query string are not UTF-8")
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": refused.status,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
+            await send({"type": "http.response.body", "body": refused.body.encode()})
+            return
         if scope["type"] == "http" and scope["path"] == HEALTH_PATH and scope["method"] == "GET":
             await send(
                 {
@@ -77,6 +93,24 @@ class SlackEndpoint(SlackRequestHandler):
     def close(self) -> None:
         """Let requests in hand finish, then stop the request threads."""
         self.executor.shutdown(wait=True)
+
+
+def _utf8(scope: Any) -> bool:
+    """Whether a request's headers and query string decode as UTF-8."""
+    try:
+        for name, value in scope.get("headers") or ():
+            name.decode("utf-8")
+            value.decode("utf-8")
+        bytes(scope.get("query_string") or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _refused(reason: str) -> BoltResponse:
+    """The answer to a request that cannot be from Slack, as Bolt's verification answers."""
+    log.warning("refused a request to the Slack endpoint: %s", reason)
+    return BoltResponse(status=401, body={"error": "invalid request"})
 
 
 class HttpService:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,7 +31,8 @@ class Settings:
     its acknowledgement says "still working" and the answer follows later;
     `announcer_wait` how long the announcer waits for news between looks (new
     events wake it sooner on PostgreSQL; it bounds how long stopping takes);
-    `web_url` is where people reach the web view, for answers too long for Slack.
+    `web_url` is the web view's address, which answers too long for one
+    message link to.
     """
 
     bot_token: str
@@ -52,7 +54,7 @@ class Settings:
         Reads SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN,
         MILESTONE_SLACK_API_URL, MILESTONE_SLACK_CHANNEL, MILESTONE_DB_URL,
         MILESTONE_BOT_KEY and MILESTONE_WEB_URL. Raises `ConfigError` naming every
-        missing variable.
+        missing variable, or saying what is wrong with a malformed one.
         """
 
         def get(name: str) -> str | None:
@@ -85,6 +87,8 @@ class Settings:
                 "the bot's private key (see docs/slack.md)"
             )
         values["bot_key"] = Path(values["bot_key"]).expanduser()
+        if values["web_url"] is not None:
+            values["web_url"] = web_address(values["web_url"])
         return cls(**values)
 
     def with_changes(self, **changes: Any) -> Settings:
@@ -120,3 +124,16 @@ class Settings:
         if not self.api_url:
             return None
         return self.api_url if self.api_url.endswith("/") else self.api_url + "/"
+
+
+_WEB = re.compile(r"^https?://[^\s<>|\"'`]+$")
+
+
+def web_address(url: str) -> str:
+    """The web view's address as links start with it (no trailing slash), or `ConfigError`."""
+    if not _WEB.match(url):
+        raise ConfigError(
+            f"MILESTONE_WEB_URL {url!r} is not a web address; give the address the web view "
+            "is served at, e.g. https://milestones.example.org"
+        )
+    return url.rstrip("/")

@@ -5,7 +5,9 @@ request); answering is the ledger's `handle`, with the verified Slack user as
 the actor and an idempotency key derived from the request, so a retried
 delivery records nothing twice. A change whose request has a `preview` (an
 RFC approval) asks first: the reply shows the preview with a button (behind
-Slack's confirm dialog), and only the click records the change.
+Slack's confirm dialog), and only the click records the change. A long answer
+comes a page at a time (`bot.more`): its "more" button carries the words, so
+answering it is parsing and reading again, never recording.
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ from typing import Any
 from bot import blocks, prompts, render
 from bot.access import LedgerAccess
 from bot.blocks import Reply
+from bot.limits import problems
+from bot.links import web_path, web_url
+from bot.more import PageRequest, page_of
 from bot.words import actor_of, split
 from ledger import grammar
-from ledger.errors import Conflict, InvalidInput, LedgerError
+from ledger.errors import Conflict, InvalidInput, LedgerError, PermissionDenied
 from ledger.handle import Context, handle
 from ledger.ledger import Ledger
 from ledger.requests import Change, Read, Request
 from ledger.results import ApprovalPreviewResult
 from ledger.signing import Signer
-from ledger.urls import url_of
 
 log = logging.getLogger(__name__)
 
@@ -112,20 +116,21 @@ def _no_signer() -> Signer:
 
 
 class Slash:
-    """Answers `/milestone` requests and confirmation clicks against one ledger."""
+    """Answers `/milestone` requests, their "more" buttons and confirmation clicks.
 
-    def __init__(self, access: LedgerAccess, web_url: str | None = None) -> None:
+    `web` is the web view's address (`MILESTONE_WEB_URL`), which paged answers link to.
+    """
+
+    def __init__(self, access: LedgerAccess, *, web: str | None = None) -> None:
         self.access = access
-        self.web_url = web_url.rstrip("/") if web_url else None
+        self.web = web
 
     def prepare(self, request: SlashRequest) -> Reply | Job:
         """Parse a request: a reply at once (help, a parse error) or a job for the ledger."""
         try:
             words = split(request.text, team_id=request.team_id)
             if not words or words[0] == "help":
-                if len(words) > 1:
-                    return prompts.help_one(grammar.find(words[1:])[0])
-                return prompts.help_all(grammar.COMMANDS)
+                return page_of(_help(words), page=1, words=words or ["help"], head=0, now=0)
             parsed = grammar.parse(words)
             named = getattr(parsed, "actor", None)
             if isinstance(named, str) and named.startswith("@"):
@@ -149,8 +154,12 @@ class Slash:
                 return Job(name, False, partial(self._guarded, prompt))
             write = partial(self._write, parsed, request.actor, request.idem)
             return Job(name, True, partial(self._guarded, write))
-        read = partial(self._read, parsed, request.actor)
+        read = partial(self._read, parsed, words, request.actor)
         return Job(name, False, partial(self._guarded, read))
+
+    def more(self, click: Click) -> Reply:
+        """The page a "more" button asks for: it reads, whatever its words say."""
+        return self._guarded(lambda: self._page(click))
 
     def approve(self, click: Click) -> Reply:
         """Record the change a confirmed button names, once however often it is clicked."""
@@ -159,9 +168,17 @@ class Slash:
     # --- answering ----------------------------------------------------------------------------
 
     def _guarded(self, answer: Callable[[], Reply]) -> Reply:
-        """Library errors become their message; anything else is logged, not shown raw."""
+        """Library errors become their message; anything else is logged, not shown raw; an
+        answer Slack would refuse (a bug) is logged and replaced by one it takes."""
         try:
-            return answer()
+            reply = answer()
+            if found := problems(reply.ephemeral()):
+                log.error("an answer broke Slack's limits: %s", found)
+                return blocks.error(
+                    "the answer is too long for Slack (a bug, and it is logged); a terminal "
+                    "shows it"
+                )
+            return reply
         except LedgerError as error:
             return blocks.error(str(error))
         except Exception:
@@ -171,17 +188,48 @@ class Slash:
                 "something, `milestone history CODE` shows whether it was recorded"
             )
 
-    def _read(self, request: Request, actor: str) -> Reply:
-        def read(ledger: Ledger) -> tuple[Any, tuple[int, str] | None]:
-            context = Context(lambda: ledger, _no_signer, actor)
-            return handle(request, context=context), ledger.broken
+    def _page(self, click: Click) -> Reply:
+        asked = PageRequest.decode(click.value)
+        if asked.words[0] == "help":
+            return page_of(_help(asked.words), page=asked.page, words=asked.words, head=0, now=0)
+        request = grammar.parse(list(asked.words))
+        if isinstance(request, Change):
+            preview = request.preview()
+            if preview is None:
+                raise InvalidInput("this button is not one the bot made; run the command again")
+            return self._prompt(preview, asked.words, click.nonce, page=asked.page, head=asked.head)
+        return self._read(request, asked.words, click.actor, page=asked.page, head=asked.head)
 
-        result, broken = self.access.read(read)
-        answer = render.answer(result)
-        if answer.cut and self.web_url:
-            # The web view answers the same request at the URL the grammar spells for it.
-            link = blocks.escape(self.web_url + url_of(request))
-            answer = answer.with_note(f"<{link}|The whole answer, on the web>")
+    def _read_signer(self) -> Signer:
+        """The bot's key, for the reads that sign: a checkpoint of the head, a proof in one."""
+        if self.access.signer is None:
+            raise PermissionDenied(
+                "this bot has no signing key (MILESTONE_BOT_KEY), so it signs no checkpoints; "
+                "`milestone checkpoints` lists those signed at RFC approvals"
+            )
+        return self.access.signer
+
+    def _read(
+        self,
+        request: Request,
+        words: Sequence[str],
+        actor: str,
+        page: int = 1,
+        head: int | None = None,
+    ) -> Reply:
+        def read(ledger: Ledger) -> tuple[Any, tuple[int, str] | None, int]:
+            context = Context(lambda: ledger, self._read_signer, actor)
+            return handle(request, context=context), ledger.broken, ledger.length
+
+        result, broken, now = self.access.read(read)
+        answer = page_of(
+            render.answer(result),
+            page=page,
+            words=words,
+            head=now if head is None else head,
+            now=now,
+            url=web_url(self.web, web_path(request)),
+        )
         return answer.with_note(blocks.broken(*broken)) if broken else answer
 
     def _write(
@@ -193,8 +241,16 @@ class Slash:
 
         return render.answer(self.access.write(write))
 
-    def _prompt(self, preview: Read, words: Sequence[str], nonce: str, note: str = "") -> Reply:
-        """Show what the change would do, with the button that records it."""
+    def _prompt(
+        self,
+        preview: Read,
+        words: Sequence[str],
+        nonce: str,
+        note: str = "",
+        page: int = 1,
+        head: int | None = None,
+    ) -> Reply:
+        """Show what the change would do, with the button that records it (on page 1)."""
 
         def look(ledger: Ledger) -> Any:
             return handle(preview, context=Context(lambda: ledger, _no_signer))
@@ -204,8 +260,16 @@ class Slash:
             raise TypeError(f"no confirmation prompt for {type(result).__name__}")
         # The button carries the words to record and the head the person saw.
         value = json.dumps({"words": list(words), "head": result.head, "prompt": nonce})
-        return prompts.approval_prompt(
+        prompt = prompts.approval_prompt(
             result.rfc, result.version, value, APPROVE_ACTION, CANCEL_ACTION, note
+        )
+        return page_of(
+            prompt,
+            page=page,
+            words=words,
+            head=result.head if head is None else head,
+            now=result.head,
+            url=web_url(self.web, web_path(preview)),
         )
 
     def _confirmed(self, click: Click) -> Reply:
@@ -227,3 +291,10 @@ class Slash:
             return self._write(request, click.actor, f"{prompt}/approve", expect_head=head)
         except Conflict as moved:
             return self._prompt(preview, words, click.nonce, note=str(moved))
+
+
+def _help(words: Sequence[str]) -> Reply:
+    """Help on every command, or on the one `words` name after `help`."""
+    if len(words) > 1:
+        return prompts.help_one(grammar.find(list(words[1:]))[0])
+    return prompts.help_all(grammar.COMMANDS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,9 +19,20 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from cli import terminal
+from cli import files, proofs, terminal, upkeep
+from cli.complete import completer
 from cli.quick import QuickCommand, QuickGroup
-from cli.session import DEFAULT_DB, Settings, answer, db_url, default_key_path
+from cli.screen import screen_of
+from cli.session import (
+    DB_HELP,
+    DEFAULT_DB,
+    KEY_HELP,
+    Settings,
+    accepting_ledger_options,
+    answer,
+    db_url,
+    default_key_path,
+)
 from ledger import grammar
 from ledger.errors import NotInitialised
 
@@ -41,25 +53,43 @@ rfc_app = typer.Typer(
     cls=QuickGroup,
 )
 key_app = typer.Typer(
-    help="Create, register and revoke signing keys.",
+    help="Create, register, list and revoke signing keys.",
     no_args_is_help=True,
     rich_markup_mode=None,
     cls=QuickGroup,
 )
-app.add_typer(rfc_app, name="rfc")
-app.add_typer(key_app, name="key")
+app.add_typer(rfc_app, name="rfc", rich_help_panel="RFCs")
+app.add_typer(key_app, name="key", rich_help_panel="Keys and roles")
 GROUPS = {(): app, ("rfc",): rfc_app, ("key",): key_app}
+
+#: Where `--help` lists each command (`cli.help.PANELS` orders the groups).
+PANEL = {
+    **dict.fromkeys(
+        ("plan", "show", "history", "log", "diff", "late", "upcoming", "check"),
+        "Reading the plan",
+    ),
+    **dict.fromkeys(
+        ("define", "move", "complete", "reopen", "retitle", "link", "unlink", "withdraw", "rename"),
+        "Changing the plan",
+    ),
+    **dict.fromkeys(("grant", "ungrant"), "Keys and roles"),
+    **dict.fromkeys(("import-doc", "export", "import", "verify-file"), "Import and export"),
+    **dict.fromkeys(("init", "verify", "upgrade", "rebuild", "demo"), "The ledger"),
+    **dict.fromkeys(
+        ("checkpoint", "checkpoints", "prove", "verify-proof", "cosign"), "Checkpoints and proofs"
+    ),
+    **dict.fromkeys(("serve", "web"), "Serving"),
+}
 
 
 @app.callback()
 def main_callback(
     ctx: typer.Context,
     db: Annotated[
-        str | None,
-        typer.Option(help="database: a path, or a SQLAlchemy URL (env MILESTONE_DB_URL)"),
+        str | None, typer.Option(help=DB_HELP, metavar="URL|PATH", show_default=False)
     ] = None,
     key: Annotated[
-        Path | None, typer.Option(help="your private key file (env MILESTONE_KEY)")
+        Path | None, typer.Option(help=KEY_HELP, metavar="FILE", show_default=False)
     ] = None,
 ) -> None:
     """Build the settings every command uses (the only place that reads the environment)."""
@@ -67,7 +97,8 @@ def main_callback(
     key_path = key or (
         Path(os.environ["MILESTONE_KEY"]) if os.environ.get("MILESTONE_KEY") else default_key_path()
     )
-    ctx.obj = Settings(db_url=db_url(url), key_path=key_path.expanduser())
+    screen = screen_of(sys.stdout, os.environ)
+    ctx.obj = Settings(db_url=db_url(url), key_path=key_path.expanduser(), screen=screen)
 
 
 # --- commands built from the shared grammar -----------------------------------------------------
@@ -75,18 +106,29 @@ def main_callback(
 
 def _annotation(param: grammar.Param) -> Any:
     spec = param.spec
+    complete = completer(param.name)
     if param.kind == "arg":
-        return Annotated[
-            spec.type, typer.Argument(help=param.help, metavar=param.metavar, show_default=False)
-        ]
+        argument = typer.Argument(
+            help=param.help, metavar=param.metavar, show_default=False, autocompletion=complete
+        )
+        # An argument may be optional (`prove SEQ` or `prove --from A --to B`).
+        kind = spec.type if param.is_required else (spec.type | None)
+        return Annotated[kind, argument]
     if param.kind == "flag":
         return Annotated[bool, typer.Option(param.option, help=param.help)]
-    if spec.many:
-        return Annotated[list[spec.type] | None, typer.Option(param.option, help=param.help)]  # type: ignore[name-defined]
     if spec.choices:
-        return Annotated[Literal[spec.choices], typer.Option(param.option, help=param.help)]  # type: ignore[valid-type]
-    kind = spec.type if param.is_required else (spec.type | None)
-    return Annotated[kind, typer.Option(param.option, help=param.help, show_default=False)]
+        choice = typer.Option(param.option, help=param.help, autocompletion=complete)
+        return Annotated[Literal[spec.choices], choice]  # type: ignore[valid-type]
+    option = typer.Option(
+        param.option,
+        help=param.help,
+        metavar=param.metavar,
+        show_default=not spec.many and param.default is not None,
+        autocompletion=complete,
+    )
+    if spec.many:
+        return Annotated[list[spec.type] | None, option]  # type: ignore[name-defined]
+    return Annotated[spec.type if param.is_required else (spec.type | None), option]
 
 
 def _default(param: grammar.Param) -> Any:
@@ -126,35 +168,67 @@ def _build(command: grammar.Command) -> Callable[..., None]:
         )
     run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in parameters}
-    run.__doc__ = command.help + "".join(
-        f"\n\nExample: milestone {example}" for example in command.examples
-    )
+    run.__doc__ = command.help
     run.__name__ = command.path[-1]
     return run
 
 
+def _register(
+    path: tuple[str, ...], function: Callable[..., None], *, help: str | None, examples: Any
+) -> None:
+    """Add a command to its group, under its panel, with its examples and `--db`/`--key`."""
+    GROUPS[path[:-1]].command(
+        path[-1],
+        help=help,
+        epilog="\n".join(examples),
+        rich_help_panel=PANEL.get(path[-1]) if len(path) == 1 else None,
+        cls=QuickCommand,
+    )(accepting_ledger_options(function))
+
+
+def terminal_example(example: str) -> str:
+    """An example of the grammar as typed at a terminal: Slack's `on DATE` is `--on DATE`."""
+    return re.sub(r"(?<= )on (?=\d{4}-\d{2}-\d{2}\b)", "--on ", example)
+
+
 for _command in grammar.COMMANDS:
-    _group = GROUPS[_command.path[:-1]]
-    _group.command(_command.path[-1], help=_command.help, cls=QuickCommand)(_build(_command))
+    _shown = [terminal_example(example) for example in _command.examples]
+    _register(_command.path, _build(_command), help=_command.help, examples=_shown)
 
 
 # --- commands only a terminal has ---------------------------------------------------------------
 
-for _group, _name, _function in (
-    (app, "init", terminal.init),
-    (key_app, "new", terminal.key_new),
-    (key_app, "add", terminal.key_add),
-    (key_app, "list", terminal.key_list),
-    (app, "export", terminal.export_command),
-    (app, "import", terminal.import_command),
-    (app, "import-doc", terminal.import_doc),
-    (app, "import-p6", terminal.import_p6),
-    (app, "verify-file", terminal.verify_file),
-    (app, "demo", terminal.demo),
-    (app, "serve", terminal.serve),
-    (app, "web", terminal.web),
+for _path, _function, _examples in (
+    (("init",), terminal.init, ("init --name LDM-564",)),
+    (("key", "new"), terminal.key_new, ("key new bob",)),
+    (("key", "add"), terminal.key_add, ("key add bob bob.pub",)),
+    (("key", "list"), terminal.key_list, ("key list",)),
+    (("export",), files.export_command, ("export ldm-564.jsonl",)),
+    (("import",), files.import_command, ("import ldm-564.jsonl --db copy.db",)),
+    (
+        ("import-doc",),
+        files.import_doc,
+        ("import-doc LDM-564-2022-08-13.txt", "import-doc LDM-564-2019-05-20.txt --dry-run"),
+    ),
+    (
+        ("import-p6",),
+        files.import_p6,
+        ("import-p6 201904-ME.xls", "import-p6 201802-ME.csv --rfc RFC-600 --dry-run"),
+    ),
+    (("verify-file",), files.verify_file, ("verify-file ldm-564.jsonl --ledger-id HASH",)),
+    (
+        ("verify-proof",),
+        proofs.verify_proof,
+        ("verify-proof event-1234.tlog-proof --key ledger.vkey",),
+    ),
+    (("cosign",), proofs.cosign, ("cosign checkpoint.txt --key witness.pem",)),
+    (("upgrade",), upkeep.upgrade, ("upgrade", "upgrade --db postgresql+psycopg://ci@db/plan")),
+    (("rebuild",), upkeep.rebuild, ("rebuild",)),
+    (("demo",), terminal.demo, ("demo", "demo --keep ./demo")),
+    (("serve",), terminal.serve, ("serve --port 3000", "serve --socket")),
+    (("web",), terminal.web, ("web --port 8000",)),
 ):
-    _group.command(_name, cls=QuickCommand)(_function)
+    _register(_path, _function, help=None, examples=_examples)
 
 
 def main() -> None:

@@ -20,6 +20,8 @@ from typing import Any, Literal, get_args, get_origin
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from cli.help import usage_pieces, write_commands, write_examples, write_options
+
 
 class PlainCoercion:
     """Converts a command-line value to `str`, `int`, `bool`, `Path` or one of a few words."""
@@ -106,7 +108,8 @@ def plain_coercion(params: Iterable[Any]) -> None:
 
 
 class QuickCommand(TyperCommand):
-    """A Typer command whose parameters convert their values without pydantic."""
+    """A Typer command whose parameters convert their values without pydantic, with
+    conventional help (`cli.help`); its epilog holds its examples, one a line."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         """The parameters (with --help), each with its plain converter."""
@@ -114,12 +117,36 @@ class QuickCommand(TyperCommand):
         plain_coercion(params)
         return params
 
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """`[OPTIONS] CODE TITLE`."""
+        return usage_pieces(self.get_params(ctx))
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        """Arguments and options, their values named as people write them."""
+        write_options(self.get_params(ctx), formatter)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """The examples."""
+        write_examples(self.epilog, formatter)
+
 
 class QuickGroup(TyperGroup):
-    """A Typer group whose own options convert their values without pydantic."""
+    """A Typer group whose own options convert their values without pydantic, with its
+    commands listed in groups (each command's `rich_help_panel`)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         """The options (completion's and --help too), each with its plain converter."""
         params: list[Any] = super().get_params(ctx)
         plain_coercion(params)
         return params
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        """The group's options, then its commands in their groups."""
+        write_options(self.get_params(ctx), formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands, grouped."""
+        write_commands(
+            ((name, self.get_command(ctx, name)) for name in self.list_commands(ctx)), formatter
+        )

@@ -8,13 +8,15 @@ runs, not when the program starts, so `milestone --help` stays quick.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import typer
 
+from cli.screen import PLAIN, Screen
 from ledger.errors import LedgerError
 
 if TYPE_CHECKING:
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from ledger.signing import Signer
 
 DEFAULT_DB = "sqlite:///milestones.db"
+DB_HELP = "the ledger: a file path, or a SQLAlchemy URL  [env MILESTONE_DB_URL]"
+KEY_HELP = "your private key file  [env MILESTONE_KEY]"
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Settings:
 
     db_url: str
     key_path: Path
+    screen: Screen = PLAIN
 
     def open_ledger(self) -> Ledger:
         """Open the ledger (it says how to create one when there is none)."""
@@ -90,7 +95,7 @@ def answer(
         raise fail(error) from None
     if context.opened is not None:
         _warn_if_broken(context.opened)
-    text = data.as_json(data.data(result)) if as_json else render.text(result)
+    text = data.as_json(data.data(result)) if as_json else render.text(result, settings.screen)
     typer.echo(text, nl=not text.endswith("\n"))
     if result.exit_code:
         raise typer.Exit(result.exit_code)
@@ -104,3 +109,70 @@ def _warn_if_broken(ledger: Ledger) -> None:
             "run `milestone verify`. Writes are refused until it is repaired.",
             err=True,
         )
+
+
+def _spelling(parameter: inspect.Parameter) -> str:
+    """The option a parameter is spelled as on the command line (`--key`)."""
+    for meta in getattr(parameter.annotation, "__metadata__", ()):
+        # In `Annotated[..., typer.Option("--key")]` Typer keeps the spelling as the default.
+        decls = [getattr(meta, "default", None), *(getattr(meta, "param_decls", None) or ())]
+        for decl in decls:
+            if not isinstance(decl, str):
+                continue
+            if decl.startswith("--"):
+                return str(decl)
+    return "--" + parameter.name.replace("_", "-")
+
+
+def accepting_ledger_options(function: Callable[..., None]) -> Callable[..., None]:
+    """`function` with `--db` and `--key` of its own, so they may also follow the command's
+    words (`milestone plan --db other.db`); given there, they win over those before it."""
+    import functools
+    import inspect
+    from typing import Annotated
+
+    signature = inspect.signature(function, eval_str=True)
+    params = list(signature.parameters.values())
+    context = next((p.name for p in params if p.annotation is typer.Context), None)
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    extra = [
+        inspect.Parameter(
+            "db_after",
+            keyword,
+            default=None,
+            annotation=Annotated[
+                str | None,
+                typer.Option("--db", metavar="URL|PATH", help=DB_HELP, show_default=False),
+            ],
+        ),
+        inspect.Parameter(
+            "key_after",
+            keyword,
+            default=None,
+            annotation=Annotated[
+                Path | None,
+                typer.Option("--key", metavar="FILE", help=KEY_HELP, show_default=False),
+            ],
+        ),
+    ]
+    # A command with an option of the same spelling (`verify-proof --key KEY_LINE`) keeps it.
+    taken = {_spelling(p) for p in params}
+    extra = [p for p in extra if _spelling(p) not in taken]
+    if context is None:
+        extra.insert(0, inspect.Parameter("ctx_after", keyword, annotation=typer.Context))
+
+    @functools.wraps(function)
+    def run(**values: object) -> None:
+        ctx = cast(typer.Context, values[context] if context else values.pop("ctx_after"))
+        db, key = values.pop("db_after", None), values.pop("key_after", None)
+        root = ctx.find_root()
+        if isinstance(db, str) and db:
+            root.obj = replace(settings_of(ctx), db_url=db_url(db))
+        if isinstance(key, Path):
+            root.obj = replace(settings_of(ctx), key_path=key.expanduser())
+        function(**values)
+
+    parameters = [*params, *extra]
+    run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    return run

@@ -39,16 +39,14 @@ def init(
     import getpass
 
     from ledger.ledger import Ledger
-    from ledger.signing import generate_key_file, load_key_file
+    from ledger.signing import load_or_create_key
 
     settings = settings_of(ctx)
     who = actor or getpass.getuser()
     try:
-        if settings.key_path.exists():
-            signer = load_key_file(settings.key_path)
-            made = ""
-        else:
-            signer = generate_key_file(settings.key_path)
+        signer, created = load_or_create_key(settings.key_path)
+        made = ""
+        if created:
             made = f"created key {signer.key_id} at {settings.key_path} (keep it private)\n"
         ledger = Ledger.create(
             settings.db_url, name=name, signer=signer, actor=who, baseline_control=baseline_control
@@ -64,22 +62,33 @@ def init(
 
 
 def key_new(
-    name: Annotated[str, typer.Argument(help="a name for the key file, e.g. your login name")],
-    out: Annotated[Path | None, typer.Option(help="where to write the private key")] = None,
+    name: Annotated[
+        str, typer.Argument(help="the actor the key is for, e.g. your login name", metavar="NAME")
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="where to write the private key", metavar="FILE")
+    ] = None,
 ) -> None:
     """Create a new signing key on this machine; send its .pub file to an admin."""
-    from ledger.signing import generate_key_file
+    import shlex
 
-    path = out or default_key_path().with_name(f"{name}.pem")
+    from ledger.checks import check_actor
+    from ledger.signing import generate_key_file, key_file_name, public_key_path
+
     try:
+        actor = check_actor(name)
+        path = out or default_key_path().with_name(key_file_name(actor))
         signer = generate_key_file(path)
     except LedgerError as error:
         raise fail(error) from None
+    public = public_key_path(path)
+    quoted = shlex.quote(str(path))
     typer.echo(
         f"created key {signer.key_id}\n  private: {path} (mode 0600; never share it)\n"
-        f"  public:  {path.with_suffix('.pub')}\n"
-        f"Ask an admin to run: milestone key add {name} {path.with_suffix('.pub').name}\n"
-        f"Then use it with --key {path} or MILESTONE_KEY={path}"
+        f"  public:  {public}\n"
+        "Send the public file to an admin, who registers it with:\n"
+        f"  milestone key add {shlex.quote(actor)} {shlex.quote(str(public))}\n"
+        f"Then sign with it: --key {quoted} or MILESTONE_KEY={quoted}"
     )
 
 
@@ -116,121 +125,8 @@ def key_list(
     answer(ctx, ListKeys, as_json=json_)
 
 
-def export_command(
-    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="the JSON Lines file to write")]
-) -> None:
-    """Write the signed log as JSON Lines, verifiable offline with `verify-file`."""
-    from ledger.transfer import export_log
-
-    try:
-        count = export_log(store=settings_of(ctx).open_ledger().store, path=file)
-    except LedgerError as error:
-        raise fail(error) from None
-    typer.echo(f"exported {count} events to {file}")
-
-
-def import_command(
-    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="a file written by export")]
-) -> None:
-    """Load an exported log into a new, empty database, after verifying all of it."""
-    from ledger.store import Store
-    from ledger.transfer import import_log
-
-    settings = settings_of(ctx)
-    try:
-        store = Store.open(settings.db_url, create=True)
-        report = import_log(
-            store=store, path=file, progress=lambda n: typer.echo(f"  {n} events…", err=True)
-        )
-    except LedgerError as error:
-        raise fail(error) from None
-    typer.echo(f"imported {report.checked} events; ledger id {report.ledger_id}")
-
-
-def import_doc(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="a plain-text rendering of an LDM-564 revision")],
-    date: Annotated[
-        str | None,
-        typer.Option(help="effective date of the changes (default: its 'Latest Revision')"),
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="list the events it would append; append none")
-    ] = False,
-    json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
-) -> None:
-    """Import an LDM-564 revision: append the events that make the plan as of its date
-    equal to it (admin). Revisions may come in any order.
-
-    Importing the same file again appends nothing.
-    """
-    from ledger.requests import ImportRevision
-
-    answer(
-        ctx,
-        lambda: ImportRevision(path=file, on=date, dry_run=dry_run),  # type: ignore[arg-type]
-        as_json=json_,
-        progress=lambda message: typer.echo(message, err=True),
-    )
-
-
-def import_p6(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="a Primavera P6 export, CSV or XLS")],
-    date: Annotated[
-        str | None,
-        typer.Option(help="effective date of the changes (default: the export's month end)"),
-    ] = None,
-    rfc: Annotated[
-        str | None, typer.Option(help="the RFC the changes are made under, e.g. RFC-781")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="list the events it would append; append none")
-    ] = False,
-    json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
-) -> None:
-    """Import a P6 export: append the events that make the plan as of its date equal to
-    the export's, dependencies included (admin).
-
-    Importing the same file again appends nothing.
-    """
-    from ledger.requests import ImportExport
-
-    answer(
-        ctx,
-        lambda: ImportExport(path=file, on=date, rfc=rfc, dry_run=dry_run),  # type: ignore[arg-type]
-        as_json=json_,
-        progress=lambda message: typer.echo(message, err=True),
-    )
-
-
-def verify_file(
-    file: Annotated[Path, typer.Argument(help="a file written by `milestone export`")],
-    ledger_id: Annotated[str | None, typer.Option(help="the genesis hash it must have")] = None,
-    expect_head: Annotated[str | None, typer.Option(help="a hash the chain must contain")] = None,
-    expect_length: Annotated[int | None, typer.Option(help="the fewest events")] = None,
-    json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
-) -> None:
-    """Verify an exported log offline, without a database."""
-    from cli import data, render
-    from ledger.transfer import read_export
-    from ledger.verify import verify_rows
-
-    try:
-        report = verify_rows(
-            read_export(file),
-            ledger_id=ledger_id,
-            expect_head=expect_head,
-            expect_length=expect_length,
-        )
-    except LedgerError as error:
-        raise fail(error) from None
-    typer.echo(data.as_json(data.report_data(report)) if json_ else render.verify_text(report))
-    if not report.ok:
-        raise typer.Exit(8)
-
-
 def demo(
+    ctx: typer.Context,
     keep: Annotated[
         Path | None, typer.Option(help="build the demo ledger in this folder and keep it")
     ] = None,
@@ -252,12 +148,15 @@ def demo(
     )
     with tempfile.TemporaryDirectory() as scratch:
         folder = keep or Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        ledger, signer = build_demo(directory=folder)
+        try:
+            ledger, signer = build_demo(directory=folder)
+        except LedgerError as error:
+            raise fail(error) from None
         context = Context(lambda: ledger, lambda: signer)
         for words, note in steps:
             result = handle(grammar.parse(words.split()), context=context)
-            typer.echo(f"$ milestone {words}{note}\n{render.text(result)}\n")
+            shown = render.text(result, settings_of(ctx).screen)
+            typer.echo(f"$ milestone {words}{note}\n{shown}\n")
         if keep:
             typer.echo(
                 f"The demo ledger is kept at {ledger.store.url}; try `milestone --db "

@@ -26,6 +26,7 @@ _RFC = re.compile(r"^RFC-\d+$", re.IGNORECASE)
 _VERSION = re.compile(r"^v(\d+(?:\.\d+)*)$", re.IGNORECASE)
 _SEQ = re.compile(r"^#(\d+)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LABEL = re.compile(r"^\d+(?:\.\d+)+$")  # 1.5: a version label written without its v
 
 HELP = (
     "a date (2020-06-01), an instant (2020-06-01T12:00Z), an RFC (RFC-781), "
@@ -81,7 +82,12 @@ def parse_instant_text(text: str, *, what: str = "instant") -> str:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return format_instant(moment)
+    try:
+        return format_instant(moment)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-12:00 is in the year 10000 in UTC
+        raise InvalidInput(
+            f"{what} {text!r} is outside the years 1 to 9999 once converted to UTC"
+        ) from None
 
 
 def parse_as_of(text: str | None) -> AsOf:
@@ -99,6 +105,15 @@ def parse_as_of(text: str | None) -> AsOf:
         return AsOf("seq", match.group(1), text)
     if _DATE.match(text):
         return AsOf("date", parse_instant_text(text, what="as-of date"), text)
+    if _LABEL.match(text):
+        raise InvalidInput(
+            f"{text!r} is not an as-of point; for the version labelled {text} write v{text}"
+        )
+    if text.isdecimal() and len(text) < 8:
+        raise InvalidInput(
+            f"{text!r} is not an as-of point; did you mean RFC-{text} (just after its approval) "
+            f"or '#{text}' (the log up to event {text})?"
+        )
     if text[:1].isdigit():
         return AsOf("instant", parse_instant_text(text, what="as-of instant"), text)
     raise InvalidInput(f"{text!r} is not an as-of point; use {HELP}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ledger.ledger import View
+from ledger.order import natural
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ def check(view: View) -> list[Oddity]:
     state = view.state
     live = {code: m for code, m in state.milestones.items() if not m.withdrawn}
     found: list[Oddity] = []
-    for m in sorted(live.values(), key=lambda m: m.code):
+    for m in sorted(live.values(), key=lambda m: natural(m.code)):
         if m.level == 3 and not any(r in live for r in m.releases):
             found.append(
                 Oddity("orphan", m.code, f"{m.code} is under no Level-2 milestone in the plan")
@@ -83,4 +84,4 @@ def check(view: View) -> list[Oddity]:
                 )
             )
     order = {"log": 0, "unknown-rfc": 1}
-    return sorted(found, key=lambda o: (order.get(o.kind, 2), o.kind, o.code))
+    return sorted(found, key=lambda o: (order.get(o.kind, 2), o.kind, natural(o.code)))

@@ -22,6 +22,7 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 _RFC_ID = re.compile(r"^RFC-\d{1,9}$")
 _VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
 _ACTOR = re.compile(r"^[^\s\x00-\x1f\x7f]{1,200}$")
+_ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 
 
 def check_code(code: str, *, what: str = "milestone code") -> str:
@@ -86,9 +87,47 @@ def check_role(role: str) -> str:
     return role
 
 
+#: The largest count or log position a command takes: SQLite's and PostgreSQL's bigint.
+MAX_COUNT = 2**63 - 1
+
+
+def check_count(
+    value: int | None, *, what: str, least: int = 0, most: int = MAX_COUNT
+) -> int | None:
+    """A whole number a command counts with (a seq, a limit, days), within its bounds."""
+    if value is None:
+        return None
+    if not least <= value <= most:
+        raise InvalidInput(f"{what} takes a whole number from {least} to {most}, not {value}")
+    return value
+
+
 def check_key_id(key_id: str) -> str:
     """A key id as the ledger spells it: trimmed, lower-case (whether it exists is the plan's)."""
     return key_id.strip().lower()
+
+
+def check_event_type(text: str | None) -> str | None:
+    """An event type (`milestone.completed`) or a family of them (`milestone` or
+    `milestone.`), as `log --type` filters by; anything else is refused, listing the types."""
+    if text is None:
+        return None
+    # Imported here: the catalogue loads pydantic, which only a --type filter needs.
+    from events import FACTS
+
+    wanted = text.strip()
+    families = sorted({name.split(".")[0] for name in FACTS})
+    if wanted in FACTS or wanted.removesuffix(".") in families:
+        return wanted
+    raise InvalidInput(
+        f"{wanted!r} is not an event type; give a family ({', '.join(f + '.' for f in families)}) "
+        f"or a type: {', '.join(sorted(FACTS))}"
+    )
+
+
+def looks_like_date(value: object) -> bool:
+    """Whether `value` is a date or written as one (YYYY-MM-DD), real or not."""
+    return isinstance(value, date) or (isinstance(value, str) and bool(_ISO_DATE.match(value)))
 
 
 def check_date(value: date | str | None, *, what: str) -> date | None:

@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ledger.errors import InvalidInput
 from ledger.execute import record
+from ledger.files import refusal
 from ledger.ledger import Ledger
 from ledger.requests import (
     ApproveRfc,
@@ -24,7 +26,19 @@ from ledger.signing import Signer, generate_key_file
 
 
 def build_demo(*, directory: Path, actor: str = "release-manager") -> tuple[Ledger, Signer]:
-    """Create a ledger in `directory` holding a small sample plan; return it and its key."""
+    """Create a ledger in `directory` (made if missing) holding a small sample plan; return it
+    and its key. A folder that already holds a demo is refused: the demo never overwrites."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InvalidInput(f"{directory} is a file; give a folder for the demo ledger") from None
+    except (OSError, ValueError) as error:
+        raise refusal(error, directory, what="demo folder") from None
+    for name in ("demo.db", "demo-key.pem"):
+        if (directory / name).exists():
+            raise InvalidInput(
+                f"{directory} already holds {name} from an earlier demo; choose another folder"
+            )
     signer = generate_key_file(directory / "demo-key.pem")
     url = f"sqlite:///{directory / 'demo.db'}"
     ledger = Ledger.create(url, name="demo plan", signer=signer, actor=actor)

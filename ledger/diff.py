@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ledger.ledger import View
+from ledger.order import natural
 from ledger.state import Milestone, PlanState
 
 
@@ -80,7 +81,7 @@ def diff(before: View, after: View) -> PlanDiff:
     matched: set[str] = set()
     # Earlier codes by their current ones, so a renamed Level-2 does not count as a relink.
     renames = {alias: code for code, m in new.items() for alias in m.aliases}
-    for code in sorted(new):
+    for code in sorted(new, key=natural):
         m = new[code]
         prior = next(
             (old[name] for name in (code, *m.aliases) if name in old and name not in matched), None
@@ -108,5 +109,5 @@ def diff(before: View, after: View) -> PlanDiff:
         now = sorted(m.releases)
         if was != now:
             result.relinked.append(Change(code, ", ".join(was), ", ".join(now)))
-    result.withdrawn.extend(sorted(code for code in old if code not in matched))
+    result.withdrawn.extend(sorted((code for code in old if code not in matched), key=natural))
     return result

@@ -46,8 +46,10 @@ class Param:
 
     @property
     def metavar(self) -> str:
-        """How the value is shown in a usage line, e.g. `CODE`."""
-        return self.spec.metavar or self.name.upper()
+        """How the value is shown in a usage line, e.g. `CODE`, `N` for a number."""
+        if self.spec.metavar:
+            return self.spec.metavar
+        return "N" if self.spec.type is int else self.name.upper()
 
     @property
     def is_required(self) -> bool:
@@ -82,11 +84,12 @@ class Command:
             if p.spec.cli_only:
                 continue
             if p.kind == "arg":
-                words.append(p.metavar + (" ..." if p.spec.many else ""))
+                word = p.metavar + (" ..." if p.spec.many else "")
+                words.append(word if p.is_required else f"[{word}]")
             elif p.kind == "flag":
                 words.append(f"[{p.option}]")
             else:
-                text = f"{p.option} {p.metavar}"
+                text = f"{p.option} {p.metavar}" + (" ..." if p.spec.many else "")
                 words.append(text if p.is_required else f"[{text}]")
         return " ".join(words)
 

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ledger import queries
+from ledger import due, queries
 from ledger import requests as rq
 from ledger import results as rs
 from ledger.asof import parse_as_of, parse_instant_text
 from ledger.check import check
 from ledger.diff import diff
+from ledger.proof_handlers import HANDLERS as PROOF_HANDLERS
 from ledger.rules import require_open_rfc
 
 if TYPE_CHECKING:
@@ -109,28 +110,32 @@ def _diff(request: rq.DiffPlans, context: Context) -> rs.DiffResult:
 
 
 def _late(request: rq.ListLate, context: Context) -> rs.LateResult:
-    return rs.LateResult(rows=queries.late(_view(context, request.as_of)))
+    view = _view(context, request.as_of)
+    return rs.LateResult(rows=due.late(view), as_of=view.label, today=view.today)
 
 
 def _upcoming(request: rq.ListUpcoming, context: Context) -> rs.UpcomingResult:
-    rows = queries.upcoming(context.ledger, days=request.days)
-    return rs.UpcomingResult(days=request.days, rows=rows)
+    view = _view(context, request.as_of)
+    start, until = due.upcoming_window(view, days=request.days)
+    rows = due.upcoming(view, days=request.days)
+    return rs.UpcomingResult(days=request.days, start=start, until=until, rows=rows)
 
 
 def _check(request: rq.CheckPlan, context: Context) -> rs.CheckResult:
-    return rs.CheckResult(oddities=check(_view(context, request.as_of)))
+    oddities = check(_view(context, request.as_of))
+    return rs.CheckResult(oddities=oddities, strict=request.strict)
 
 
 def _verify(request: rq.VerifyLedger, context: Context) -> rs.VerifyResult:
-    from ledger.verify import verify_store
+    from ledger.verify_tree import verify_ledger
 
-    report = verify_store(
+    report, tree = verify_ledger(
         context.ledger.store,
         ledger_id=request.ledger_id,
         expect_head=request.expect_head,
         expect_length=request.expect_length,
     )
-    return rs.VerifyResult(report=report)
+    return rs.VerifyResult(report=report, tree=tree)
 
 
 def _rfc_show(request: rq.ShowRfc, context: Context) -> rs.RfcResult:
@@ -240,4 +245,5 @@ HANDLERS: dict[type[rq.Request], Handler] = {
     rq.RevokeKey: _record,
     rq.ImportRevision: _import_revision,
     rq.ImportExport: _import_export,
+    **PROOF_HANDLERS,
 }

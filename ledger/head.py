@@ -11,7 +11,7 @@ at most `SNAPSHOT_EVERY` events onto a stored state.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -157,12 +157,14 @@ def _refold(conn: Connection, head: Head, earliest: tuple[str, int]) -> None:
     derived.write_rows(conn, projection.all_rows(head.state, head.meta()))
 
 
-def rebuild(conn: Connection) -> Head:
+def rebuild(conn: Connection, *, progress: Callable[[str], None] | None = None) -> Head:
     """Drop every derived row and fold the whole log again (`milestone rebuild`).
 
     Two linear passes: the plan's order for the head and its snapshots, then
-    log order for the '#N' snapshots and where the log ends.
+    log order for the '#N' snapshots and where the log ends. `progress` hears
+    how far each pass has come, a batch at a time.
     """
+    say = progress or (lambda message: None)
     derived.clear(conn)
     head = Head()
     count, after = 0, None
@@ -176,6 +178,7 @@ def rebuild(conn: Connection) -> Head:
                 _save(conn, "effective", event, count, projection.snapshot_doc(head.state))
                 head.since_snapshot = 0
         after = batch[-1].effective, batch[-1].seq
+        say(f"  plan: {count} events folded")
     logged, last = PlanState(), ("", 0)
     seq = 0
     while batch := rows.in_seq(conn, after=seq, upto=seq + _BATCH):
@@ -189,6 +192,7 @@ def rebuild(conn: Connection) -> Head:
             if event.seq % SNAPSHOT_EVERY == 0:
                 _save(conn, "seq", event, event.seq, projection.snapshot_doc(logged))
         seq = batch[-1].seq
+        say(f"  log: {seq} events folded")
         head.position, head.hash = seq, batch[-1].hash.hex()
     derived.write_rows(conn, projection.all_rows(head.state, head.meta()))
     return head

@@ -38,6 +38,10 @@ def read_revision_file(path: Path) -> str:
         ) from None
     except OSError as error:
         raise DocumentError(f"{path}: cannot be read ({error.strerror})") from None
+    except ValueError:  # a NUL byte in the name
+        raise DocumentError(
+            f"{str(path)!r} is not a file name; give the path of a LDM-564 revision"
+        ) from None
     if b"\x00" in raw:
         raise DocumentError(
             f"{path.name}: contains NUL bytes, so it is binary rather than text; "

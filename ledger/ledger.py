@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from ledger import head as heads
-from ledger import views
+from ledger import tlog, tree, views
 from ledger.append import Draft, seal
 from ledger.asof import NOW, AsOf
 from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised, PermissionDenied
 from ledger.head import SNAPSHOT_EVERY
+from ledger.merkle import TreeState
 from ledger.records import decode_row, event_doc
 from ledger.rules import authorise, permitted
 from ledger.signing import Signer, signature_ok
@@ -44,6 +45,7 @@ class Ledger:
         self._head = heads.Head()
         self._log: list[Recorded] | None = None
         self._head_checked = 0
+        self._tree: TreeState | None = None  # the Merkle tree at the head, once known
         #: Where the chain was found broken by this process, if it was: (seq, reason).
         self.broken: tuple[int, str] | None = None
 
@@ -240,18 +242,28 @@ class Ledger:
                         refusal = permitted(state, actor=actor, event_type=event.type)
                         if refusal is not None:
                             raise PermissionDenied(f"{refusal}; nothing was recorded")
-                txn.insert_many([row for row, _ in sealed])
-                heads.extend(conn, self._head, [event for _, event in sealed])
+                inserted, events = [row for row, _ in sealed], [event for _, event in sealed]
+                txn.insert_many(inserted)
+                trees = tree.grow_by(conn, inserted, known=self._tree)
+                heads.extend(conn, self._head, events)
+                tlog.record_approvals(
+                    conn, events=events, trees=trees, signer=signer, ledger_id=self._head.genesis
+                )
         except BaseException:
             # The head may hold events whose transaction did not commit: read it again.
-            self._head = heads.Head()
+            self._head, self._tree = heads.Head(), None
             self.refresh()
             raise
         self._head_checked = self._head.position
-        written = [event for _, event in sealed]
+        self._tree = trees[-1] if trees else self._tree
         if self._log is not None:
-            self._log.extend(written)
-        return written
+            if events and len(self._log) != events[0].seq - 1:
+                # Others appended since it was read: read it again when it is next asked for
+                # (extending would leave a gap that refresh() then fills with repeats).
+                self._log = None
+            else:
+                self._log.extend(events)
+        return events
 
     def _check_head(self, stored_head: StoredEvent | None) -> None:
         """Refuse to append after rows the ledger did not write or a head that does not verify."""
@@ -284,10 +296,13 @@ class Ledger:
 
     # --- derived data -----------------------------------------------------------------------
 
-    def rebuild(self) -> int:
-        """Drop the plan at the head and the snapshots and fold them again from the log."""
+    def rebuild(self, *, progress: Callable[[str], None] | None = None) -> int:
+        """Drop the plan at the head, the snapshots and the Merkle tree, and make them again
+        from the log (signed checkpoints and cosignatures are kept: they cannot be remade);
+        return how many events were folded."""
         with self.store.locked() as conn:
-            self._head = heads.rebuild(conn)
+            self._head = heads.rebuild(conn, progress=progress)
+            self._tree = tree.rebuild(conn)
         return self._head.position
 
 

@@ -216,6 +216,10 @@ def read_export_bytes(path: Path) -> bytes:
         raise DocumentError(f"{path} is a directory; give the path of a P6 export") from None
     except OSError as error:
         raise DocumentError(f"{path}: cannot be read ({error.strerror})") from None
+    except ValueError:  # a NUL byte in the name
+        raise DocumentError(
+            f"{str(path)!r} is not a file name; give the path of a P6 export"
+        ) from None
 
 
 def read_p6_export(*, path: Path, levels: Levels = RUBIN) -> P6Export:

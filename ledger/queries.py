@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from typing import TYPE_CHECKING
 
 from ledger.asof import NOW, AsOf
 from ledger.checks import check_rfc_id
 from ledger.describe import describe
-from ledger.errors import InvalidInput, NotFound
+from ledger.errors import NotFound
 from ledger.ledger import Ledger, View
 from ledger.records import decode_row
 from ledger.rules import find_milestone
 from ledger.signing import signature_ok
 from ledger.state import Milestone
 from ledger.store import StoredEvent
+
+if TYPE_CHECKING:
+    from ledger.proving import CheckpointInfo
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class MilestoneRow:
     status: str
     releases: list[str]
     aliases: list[str]
+    days_late: int | None = None  # how many days past its forecast, when it is late
     depends: list[str] = field(default_factory=list)  # the milestones it waits for
 
 
@@ -60,6 +65,10 @@ class Plan:
 
 def row(milestone: Milestone, today: str) -> MilestoneRow:
     """A milestone as a row, its status judged on `today`."""
+    status = milestone.status(today)
+    late_by = None
+    if status == "late":
+        late_by = (date.fromisoformat(today) - date.fromisoformat(milestone.forecast)).days
     return MilestoneRow(
         code=milestone.code,
         level=milestone.level,
@@ -68,9 +77,10 @@ def row(milestone: Milestone, today: str) -> MilestoneRow:
         baseline=milestone.baseline,
         forecast=milestone.forecast,
         completed=milestone.completed,
-        status=milestone.status(today),
+        status=status,
         releases=list(milestone.releases),
         aliases=list(milestone.aliases),
+        days_late=late_by,
         depends=list(milestone.depends),
     )
 
@@ -295,33 +305,6 @@ def log(
     return _entries(ledger, stored[::-1])
 
 
-# --- late and upcoming ------------------------------------------------------------------------
-
-
-def late(view: View) -> list[MilestoneRow]:
-    """Milestones not done whose forecast date is before the view's day, most overdue first."""
-    rows = [
-        row(m, view.today)
-        for m in view.state.milestones.values()
-        if not m.withdrawn and m.completed is None and m.forecast < view.today
-    ]
-    return sorted(rows, key=lambda r: (r.forecast, r.code))
-
-
-def upcoming(ledger: Ledger, *, days: int = 30) -> list[MilestoneRow]:
-    """Milestones not done that are due from today through the next `days` days."""
-    if days < 0:
-        raise InvalidInput("--days must be zero or more")
-    today = ledger.today()
-    until = (date.fromisoformat(today) + timedelta(days=days)).isoformat()
-    rows = [
-        row(m, today)
-        for m in ledger.state().milestones.values()
-        if not m.withdrawn and m.completed is None and today <= m.forecast <= until
-    ]
-    return sorted(rows, key=lambda r: (r.forecast, r.code))
-
-
 # --- RFCs -------------------------------------------------------------------------------------
 
 
@@ -337,6 +320,8 @@ class RfcSummary:
     decided_by: str | None
     version: str | None
     changes: list[Entry] = field(default_factory=list)
+    #: The checkpoint signed at its approval: the log up to and including the approval.
+    checkpoint: CheckpointInfo | None = None
 
 
 def rfc_list(ledger: Ledger) -> list[RfcSummary]:
@@ -358,6 +343,11 @@ def rfc_show(ledger: Ledger, rfc: str) -> RfcSummary:
     changes = _entries(
         ledger, [row for row in ledger.store.select(rfc=rfc_id) if row.rfc == rfc_id]
     )
+    checkpoint = None
+    if found.state == "approved":
+        from ledger.proving import at_approval
+
+        checkpoint = at_approval(ledger, rfc_id)
     return RfcSummary(
         found.id,
         found.title,
@@ -367,6 +357,7 @@ def rfc_show(ledger: Ledger, rfc: str) -> RfcSummary:
         found.decided_by,
         found.version,
         changes,
+        checkpoint,
     )
 
 

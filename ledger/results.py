@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
     from ledger.state import KeyInfo, Recorded
     from ledger.verify import Report
+    from ledger.verify_tree import TreeReport
+
+
+#: The exit status of `check --strict` when it finds an oddity (the library's errors use 1-10).
+ODDITIES_FOUND = 11
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,9 +102,11 @@ class DiffResult(Result):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LateResult(Result):
-    """Milestones past their forecast and not done."""
+    """Milestones past their forecast and not done, as of `as_of` (judged on `today`)."""
 
     rows: list[MilestoneRow]
+    as_of: str = "now"
+    today: str = ""
 
     @property
     def content(self) -> list[MilestoneRow]:
@@ -109,9 +116,11 @@ class LateResult(Result):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UpcomingResult(Result):
-    """Milestones due within the next `days` days."""
+    """Milestones due within the next `days` days: from `start` through `until` (ISO days)."""
 
     days: int
+    start: str
+    until: str
     rows: list[MilestoneRow]
 
     @property
@@ -122,14 +131,20 @@ class UpcomingResult(Result):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckResult(Result):
-    """Oddities found in the plan."""
+    """Oddities found in the plan; `strict` when finding any is a failure."""
 
     oddities: list[Oddity]
+    strict: bool = False
 
     @property
     def content(self) -> list[Oddity]:
         """The oddities."""
         return self.oddities
+
+    @property
+    def exit_code(self) -> int:
+        """`ODDITIES_FOUND` when strict and something was found (for scripts and CI)."""
+        return ODDITIES_FOUND if self.strict and self.oddities else 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,6 +152,9 @@ class VerifyResult(Result):
     """The outcome of verifying the stored log."""
 
     report: Report
+    #: What the check of the Merkle tree, checkpoints and cosignatures covered (None when
+    #: the log did not hold); its findings are the report's.
+    tree: TreeReport | None = None
 
     @property
     def content(self) -> Report:

@@ -179,14 +179,54 @@ def require_open_rfc(state: PlanState, rfc_id: str, verb: str) -> Rfc:
 
 
 def find_milestone(state: PlanState, code: str) -> Milestone:
-    """The milestone named by a code or alias, or `NotFound` suggesting close codes."""
+    """The milestone named by a code or alias, or `NotFound` suggesting close codes (the
+    same code in other letter case first: codes are compared case-sensitively)."""
     resolved = state.resolve(code)
     if resolved is not None:
         return state.milestones[resolved]
-    names = list(state.milestones) + list(state.aliases)
-    close = difflib.get_close_matches(code.strip(), names, n=3, cutoff=0.6)
+    wanted = code.strip()
+    same = spelled_otherwise(state, wanted)
+    if same is not None:
+        raise NotFound(
+            f"no milestone {wanted!r} in the plan; did you mean {same}? "
+            "(codes are compared with their letter case)"
+        )
+    names = {name.casefold(): name for name in [*state.milestones, *state.aliases]}
+    close = [names[n] for n in difflib.get_close_matches(wanted.casefold(), names, n=3, cutoff=0.6)]
     hint = f"; did you mean {' or '.join(close)}?" if close else "; `milestone plan` lists them"
-    raise NotFound(f"no milestone {code.strip()!r} in the plan{hint}")
+    raise NotFound(f"no milestone {wanted!r} in the plan{hint}")
+
+
+def spelled_otherwise(state: PlanState, code: str) -> str | None:
+    """The code or alias in the ledger that is `code` in other letter case, if there is one."""
+    folded = code.strip().casefold()
+    for name in [*state.milestones, *state.aliases]:
+        if name.casefold() == folded and name != code.strip():
+            return name
+    return None
+
+
+def require_new_code(
+    state: PlanState, code: str, *, doing: str, renaming: str | None = None
+) -> None:
+    """Refuse a code the ledger already knows, as a code, an earlier code, or in other letter
+    case (two codes that differ only in case would be two milestones people cannot tell
+    apart); `renaming` a milestone may give it its own code in other case."""
+    taken = state.resolve(code)
+    if taken is not None:
+        found = state.milestones[taken]
+        what = "a milestone" if taken == code else f"an earlier code of {taken}"
+        raise Refused(
+            f"{code} is already {what}: {found.title!r}, due {found.forecast}; {doing} needs "
+            "a code no milestone uses"
+        )
+    same = spelled_otherwise(state, code)
+    if same is not None and (owner := state.resolve(same) or same) != renaming:
+        raise Refused(
+            f"{code} differs only in letter case from {same} ({state.milestones[owner].title!r}); "
+            f"codes are compared with their case, so it would be a second milestone. Use {same}, "
+            "or a code that differs in more than case"
+        )
 
 
 def live_milestone(state: PlanState, code: str) -> Milestone:
@@ -195,7 +235,7 @@ def live_milestone(state: PlanState, code: str) -> Milestone:
     if milestone.withdrawn:
         raise Refused(
             f"{milestone.code} was withdrawn from the plan; a withdrawn milestone cannot "
-            "change (define a new one if the work is back)"
+            f"change (`milestone reinstate {milestone.code} --reason TEXT` brings it back)"
         )
     return milestone
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -18,6 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from events import signed_message
 from ledger.errors import InvalidInput, NotFound, PermissionDenied
+from ledger.files import read_file, refusal, writable_path
+
+if TYPE_CHECKING:
+    from ledger.note import VerifierKey
 
 
 def key_id_of(public_raw: bytes) -> str:
@@ -46,6 +53,25 @@ class Signer:
         """Sign an event hash (with the ledger's signing context prefix)."""
         return self._private.sign(signed_message(hash_))
 
+    def sign_note(self, text: str, *, name: str) -> str:
+        """Sign `text` as a C2SP signed note under the key name `name` (a checkpoint's
+        origin): the note Go's sumdb/note opens with this key's verifier key."""
+        from ledger.note import sign_note
+
+        return sign_note(text=text, name=name, key=self._private)
+
+    def cosign_note(self, note: str, *, name: str, verifiers: Sequence[VerifierKey]) -> str:
+        """Add this key's signature line, as `name`, to a note `verifiers` vouch for."""
+        from ledger.note import cosign_note
+
+        return cosign_note(note=note, name=name, key=self._private, verifiers=verifiers)
+
+    def verifier_key(self, *, name: str) -> VerifierKey:
+        """This key's public half as a named verifier key (what a note's reader trusts)."""
+        from ledger.note import verifier_key
+
+        return verifier_key(name=name, key=self.public_raw)
+
     def public_pem(self) -> bytes:
         """The public key as a PEM SubjectPublicKeyInfo, for `milestone key add`."""
         return self._private.public_key().public_bytes(
@@ -62,7 +88,11 @@ def _from_private(private: Ed25519PrivateKey) -> Signer:
 
 def generate_key_file(path: Path) -> Signer:
     """Create a new Ed25519 key at `path` (mode 0600, parents created); refuse to overwrite."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (OSError, ValueError) as error:
+        raise refusal(error, path.parent, what="key folder") from None
+    writable_path(path, what="key file")
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(
         serialization.Encoding.PEM,
@@ -76,13 +106,38 @@ def generate_key_file(path: Path) -> Signer:
         raise InvalidInput(
             f"a key already exists at {path}; use it, or choose another path"
         ) from None
+    except (OSError, ValueError) as error:
+        raise refusal(error, path, what="key file") from None
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
         handle.flush()
         os.fsync(handle.fileno())
     signer = _from_private(private)
-    path.with_suffix(".pub").write_bytes(signer.public_pem())
+    try:
+        public_key_path(path).write_bytes(signer.public_pem())
+    except OSError as error:
+        raise refusal(error, public_key_path(path), what="public key file") from None
     return signer
+
+
+def load_or_create_key(path: Path) -> tuple[Signer, bool]:
+    """The key at `path`, created (mode 0600) if there is none; and whether it was created."""
+    try:
+        exists = path.exists()
+    except (OSError, ValueError) as error:
+        raise refusal(error, path, what="key file") from None
+    return (load_key_file(path), False) if exists else (generate_key_file(path), True)
+
+
+def public_key_path(path: Path) -> Path:
+    """Where `generate_key_file` writes the public half of the key at `path`."""
+    return path.with_suffix(".pub")
+
+
+def key_file_name(actor: str) -> str:
+    """A file name for an actor's key: the name, with what a file name cannot hold replaced
+    (`slack:T1/U1` has a slash)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", actor).lstrip(".") + ".pem"
 
 
 def load_key_file(path: Path) -> Signer:
@@ -95,13 +150,17 @@ def load_key_file(path: Path) -> Signer:
             "`milestone key new NAME` (then ask an admin to `milestone key add` it), "
             "or point MILESTONE_KEY at your key file"
         ) from None
+    except (OSError, ValueError) as error:
+        raise refusal(error, path, what="key file") from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise PermissionDenied(
             f"key file {path} is accessible by other users (mode {stat.S_IMODE(mode):o}); "
             f"run `chmod 600 {path}`"
         )
     try:
-        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        private = serialization.load_pem_private_key(
+            read_file(path, what="key file"), password=None
+        )
     except (ValueError, TypeError) as error:
         raise InvalidInput(f"{path} is not an unencrypted PEM private key: {error}") from None
     if not isinstance(private, Ed25519PrivateKey):
@@ -111,10 +170,7 @@ def load_key_file(path: Path) -> Signer:
 
 def load_public_key_file(path: Path) -> bytes:
     """Read a PEM public key (as written next to a key by `key new`); return raw bytes."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"no public key file at {path}") from None
+    data = read_file(path, what="public key file")
     try:
         public = serialization.load_pem_public_key(data)
     except ValueError:

@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from events import decode_body
+from ledger import tree
 from ledger.errors import DocumentError, InvalidInput
+from ledger.files import refusal, writable_path
 from ledger.head import rebuild
 from ledger.store import Store, StoredEvent
 from ledger.verify import Report, Unreadable, verify_rows
@@ -27,8 +29,13 @@ def export_line(*, seq: int, body: str, hash_: bytes, sig: bytes) -> str:
 def export_log(*, store: Store, path: Path) -> int:
     """Write every event to `path` as JSON Lines; return how many."""
     count = 0
-    tmp = path.with_suffix(path.suffix + ".part")
-    with tmp.open("w", encoding="utf-8") as handle:
+    writable_path(path, what="export file")
+    tmp = path.with_name(path.name + ".part")
+    try:
+        handle = tmp.open("w", encoding="utf-8")
+    except (OSError, ValueError) as error:
+        raise refusal(error, tmp, what="export file") from None
+    with handle:
         for row in store.iter_all():
             handle.write(
                 export_line(seq=row.seq, body=row.body.decode("utf-8"), hash_=row.hash, sig=row.sig)
@@ -52,8 +59,8 @@ def read_export(path: Path) -> Iterator[StoredEvent | Unreadable]:
         handle = path.open("rb")
     except FileNotFoundError:
         raise DocumentError(f"no export file at {path}") from None
-    except OSError as error:
-        raise DocumentError(f"cannot read {path}: {error.strerror or error}") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        raise refusal(error, path, what="export file") from None
     with handle:
         for number, raw in enumerate(handle, start=1):
             yield _parse_line(raw, number)
@@ -141,6 +148,8 @@ def import_log(
             txn.insert_many(events[start : start + 1000])
             if progress is not None:
                 progress(min(start + 1000, len(events)))
-        # The plan at the head and the snapshots are derived: fold them from what was loaded.
+        # The plan at the head, the snapshots and the Merkle tree are derived: make them
+        # from what was loaded.
         rebuild(txn.conn)
+        tree.rebuild(txn.conn)
     return report

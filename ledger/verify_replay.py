@@ -164,9 +164,13 @@ class Replay:
         if not signed:
             return f"the signature does not verify under key {name}"
         # The event is authentic: was its actor allowed it? The append path's own rule
-        # answers, against the roles in force just before it.
-        if not genesis and (
-            refusal := permitted(self.roles, actor=event.actor, event_type=event.type)
+        # answers, against the roles in force just before it. After an earlier finding
+        # the roles may lack what a damaged row granted, so every later event would be
+        # refused for it: the verdict already stands, and the list stays the damage.
+        if (
+            not genesis
+            and not self.findings
+            and (refusal := permitted(self.roles, actor=event.actor, event_type=event.type))
         ):
             return refusal
         if genesis and self.ledger_id is not None and row.hash.hex() != self.ledger_id:

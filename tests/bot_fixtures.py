@@ -7,6 +7,7 @@ is one served bot for a whole module, for tests that record nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def serve(db_url: str, admin: Signer, tmp_path: Path, **changes: object) -> Iter
         )
         settings = settings.with_changes(**changes)
         service = HttpService(build(settings), host="127.0.0.1", port=0).start()
+        _announcer_started(ledger, settings)
         served = Served(
             ledger,
             admin,
@@ -55,6 +57,15 @@ def serve(db_url: str, admin: Signer, tmp_path: Path, **changes: object) -> Iter
         finally:
             served.service.stop()
             ledger.close()
+
+
+def _announcer_started(ledger: Ledger, settings: Settings) -> None:
+    """Wait until the announcer's first run has set its cursor at the head, so that what a
+    test records next is announced rather than taken for history."""
+    deadline = time.monotonic() + 10
+    while settings.channel and ledger.store.cursor(settings.announcer) == 0:
+        assert time.monotonic() < deadline, "the announcer did not start"
+        time.sleep(0.01)
 
 
 @pytest.fixture

@@ -29,11 +29,13 @@ BOT_USER = "UBOT"
 
 @dataclass(frozen=True)
 class Call:
-    """One request the bot made to the stand-in."""
+    """One request the bot made to the stand-in, when it came and whether it was taken."""
 
     method: str  # e.g. chat.postMessage, or respond:<name> for a response_url post
     params: dict[str, Any]
     token: str | None
+    at: float = field(default_factory=time.monotonic)
+    status: int = 200  # 429 when the stand-in said to slow down
 
 
 class SlackStandIn:
@@ -42,6 +44,13 @@ class SlackStandIn:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.errors: dict[str, str] = {}  # method -> Slack error code to answer with
+        # method -> Retry-After values: each call of the method is refused with HTTP 429 and
+        # the next value, until none are left.
+        self.throttle: dict[str, list[str]] = {}
+        # When set, chat.postMessage keeps Slack's pace: a post to a channel sooner than this
+        # many seconds after the last one taken there is refused with 429, Retry-After 1.
+        self.post_interval: float | None = None
+        self._last_post: dict[str, float] = {}
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
         stand_in = self
@@ -70,12 +79,22 @@ class SlackStandIn:
                     self._send(200, b"ok", "text/plain")
                     return
                 method = path.removeprefix("/api/")
+                retry_after = stand_in._limited(method, params)
+                if retry_after is not None:
+                    stand_in._record(Call(method, params, token, status=429))
+                    limited = json.dumps({"ok": False, "error": "ratelimited"}).encode()
+                    self._send(429, limited, "application/json", {"Retry-After": retry_after})
+                    return
                 stand_in._record(Call(method, params, token))
                 body = stand_in._answer(method, params)
                 self._send(200, json.dumps(body).encode(), "application/json")
 
-            def _send(self, status: int, body: bytes, kind: str) -> None:
+            def _send(
+                self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None
+            ) -> None:
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -104,6 +123,20 @@ class SlackStandIn:
     def response_url(self, name: str) -> str:
         """A response_url whose posts are recorded as `respond:<name>`."""
         return f"http://127.0.0.1:{self.port}/respond/{name}"
+
+    def _limited(self, method: str, params: dict[str, Any]) -> str | None:
+        """The Retry-After to refuse this call with, or None to take it."""
+        with self._changed:
+            waits = self.throttle.get(method)
+            if waits:
+                return waits.pop(0)
+            if method == "chat.postMessage" and self.post_interval is not None:
+                channel, now = str(params.get("channel")), time.monotonic()
+                last = self._last_post.get(channel)
+                if last is not None and now - last < self.post_interval:
+                    return "1"
+                self._last_post[channel] = now
+        return None
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method in self.errors:
@@ -138,13 +171,18 @@ class SlackStandIn:
     # --- looking at what was sent ------------------------------------------------------------
 
     def sent(self, method: str) -> list[dict[str, Any]]:
-        """The params of every call of `method` so far."""
+        """The params of every call of `method` taken so far (not those refused with 429)."""
         with self._changed:
-            return [c.params for c in self.calls if c.method == method]
+            return [c.params for c in self.calls if c.method == method and c.status == 200]
 
     def posts(self) -> list[dict[str, Any]]:
         """Messages posted to channels (chat.postMessage)."""
         return self.sent("chat.postMessage")
+
+    def post_calls(self) -> list[Call]:
+        """Every chat.postMessage call, taken or refused, in order."""
+        with self._changed:
+            return [c for c in self.calls if c.method == "chat.postMessage"]
 
     def responses(self, name: str) -> list[dict[str, Any]]:
         """What was posted to the response_url `name`."""
@@ -325,10 +363,15 @@ class SlackSender:
         }
         return self.click_payload(payload, name=name)
 
-    def click_payload(self, payload: dict[str, Any], *, name: str) -> Answer:
-        """Send an interaction payload as it is (to send the same one twice)."""
+    def click_payload(
+        self, payload: dict[str, Any], *, name: str, timestamp: str | None = None
+    ) -> Answer:
+        """Send an interaction payload as it is (to send the same one twice), signed at
+        `timestamp` (default: now)."""
         body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
-        answer = self.post(body, content_type="application/x-www-form-urlencoded")
+        answer = self.post(
+            body, content_type="application/x-www-form-urlencoded", timestamp=timestamp
+        )
         answer.response_name = name
         return answer
 

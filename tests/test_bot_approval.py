@@ -1,6 +1,7 @@
 """Approving an RFC from Slack: a prompt with a confirm dialog, and one approval per prompt."""
 
 import json
+import time
 
 import pytest
 from bot_harness import ALICE
@@ -56,8 +57,10 @@ def test_the_same_interaction_delivered_twice_approves_once(served_sqlite, promp
         ],
     }
 
-    served_sqlite.sender.click_payload(payload, name="same")
-    served_sqlite.sender.click_payload(payload, name="same")
+    sent = int(time.time())
+    served_sqlite.sender.click_payload(payload, name="same", timestamp=str(sent))
+    # A second delivery is signed when it is sent: a later timestamp, another signature.
+    served_sqlite.sender.click_payload(payload, name="same", timestamp=str(sent + 2))
     served_sqlite.slack.wait_for(lambda s: len(s.responses("same")) == 2, what="two replies")
 
     assert len(_approvals(served_sqlite)) == 1

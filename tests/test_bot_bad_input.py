@@ -84,7 +84,7 @@ def test_a_request_without_signature_headers_is_refused(served_sqlite):
 
 BAD_COMMANDS = [
     ("frobnicate DM-AP-18", "UALICE", ["unknown command 'frobnicate", "try `help`"]),
-    ("complete", "UALICE", ["missing CODE", "Usage: complete CODE [--on ON]"]),
+    ("complete", "UALICE", ["missing CODE", "Usage: complete CODE [--on DATE]"]),
     ("complete DM-AP-18 --when today", "UALICE", ["has no option --when", "--on"]),
     ("move DM-AP-18 2020-02-30", "UALICE", ["2020-02-30 is not a real date", "check day"]),
     ("move DM-AP-18 tomorrow", "UALICE", ["is not a date", "YYYY-MM-DD"]),

@@ -7,10 +7,10 @@ from slack_standin import TEAM
 from ledger import grammar
 
 READS = [
-    ("help", ["/milestone complete CODE [--on ON]", "/milestone rfc approve RFC"]),
+    ("help", ["/milestone complete CODE [--on DATE]", "/milestone rfc approve RFC"]),
     ("", ["/milestone show CODE"]),
     ("help complete", ["Example: `/milestone complete DM-AP-18 on 2020-05-31`"]),
-    ("help rfc approve", ["/milestone rfc approve RFC [--version VERSION]"]),
+    ("help rfc approve", ["/milestone rfc approve RFC [--version LABEL]"]),
     ("show DM-AP-18", ["Alert packet generation", "In `LDM-503-01`", "on track"]),
     ("show LDM-503-01", ["First release", "Level-3 milestones under it", "`DM-AP-19`"]),
     ("history DM-AP-18", ["History of `DM-AP-18`", "defined Level-3 DM-AP-18", "signature ok"]),

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from bot_harness import announced
+from bot_harness import ALICE, announced
 from slack_standin import message_text
 
 from ledger import requests as rq
@@ -75,3 +75,22 @@ def test_markup_typed_in_slack_is_recorded_as_plain_text_and_shown_escaped(serve
     assert event.data["title"] == "@channel <b> & #general"
     assert "@channel &lt;b&gt; &amp; #general" in answer.text
     assert _markup(answer.text) == []
+
+
+def test_titles_named_in_announcements_and_approvals_are_escaped(served_sqlite):
+    ledger, bot_key = served_sqlite.ledger, served_sqlite.bot_key
+    for request in (
+        rq.RetitleMilestone(code="DM-AP-18", title=NASTY),
+        rq.OpenRfc(rfc="RFC-7", title=NASTY),
+        rq.MoveMilestone(code="DM-AP-18", to="2031-03-31", rfc="RFC-7"),
+    ):
+        record(request, ledger=ledger, signer=bot_key, actor=ALICE)
+    served_sqlite.slack.wait_for(announced(served_sqlite, served_sqlite.count()), what="moves")
+    record(rq.ApproveRfc(rfc="RFC-7"), ledger=ledger, signer=bot_key, actor=ALICE)
+    seq = served_sqlite.count()
+
+    posts = served_sqlite.slack.wait_for(announced(served_sqlite, seq), what="the approval")
+
+    text = message_text(posts[0])
+    assert f"approved RFC-7 “{SAFE}”" in text and f"DM-AP-18 {SAFE} forecast moved" in text
+    assert _markup(text) == []

@@ -28,6 +28,7 @@ ENV = {
     "MILESTONE_SLACK_CHANNEL": "C123",
     "MILESTONE_DB_URL": "sqlite:///plan.db",
     "MILESTONE_BOT_KEY": "~/bot.pem",
+    "MILESTONE_WEB_URL": "https://plan.example.org/",
 }
 
 pytest_plugins = ["bot_fixtures"]
@@ -44,6 +45,13 @@ def test_settings_come_from_the_environment():
     assert settings.api_base == "http://127.0.0.1:9/api/"
     assert (settings.channel, settings.db_url) == ("C123", "sqlite:///plan.db")
     assert settings.bot_key == Path("~/bot.pem").expanduser()
+    assert settings.web_url == "https://plan.example.org"
+
+
+@pytest.mark.parametrize("url", ["plan.example.org", "https://x/<!channel>", "https://a b"])
+def test_a_web_address_that_is_not_one_is_refused_with_an_example(url):
+    with pytest.raises(ConfigError, match=r"MILESTONE_WEB_URL .* e\.g\. https://"):
+        Settings.from_env({**ENV, "MILESTONE_WEB_URL": url})
 
 
 def test_options_win_over_the_environment():
@@ -174,7 +182,9 @@ def test_milestone_serve_runs_the_bot_over_http_until_terminated(served_sqlite):
             code = process.wait(timeout=20)
         finally:
             process.kill()
-    assert code == 0, process.stderr.read()
+    logged = process.stderr.read()
+    assert code == 0, logged
+    assert "will be unused" not in logged and "WARNING" not in logged, logged
 
 
 @pytest.mark.slow

@@ -183,7 +183,7 @@ def test_linking_and_unlinking_check_levels_and_membership(plan):
 
 
 def test_renaming_onto_a_used_code_is_refused(plan):
-    with pytest.raises(Refused, match="already used by DM-NCSA-9"):
+    with pytest.raises(Refused, match="DM-NCSA-9 is already a milestone: 'Work DM-NCSA-9'"):
         decide(rq.RenameMilestone(code="DM-AP-18", new_code="DM-NCSA-9"), plan, today=TODAY)
 
 

@@ -165,3 +165,18 @@ def test_a_postgresql_follower_survives_losing_its_listening_connection(
     assert follower._listener is not None
     assert follower._listener.info.backend_pid != listener_pid
     follower.close()
+
+
+def test_the_log_stays_whole_when_another_process_appended_before_this_one(
+    open_ledger, admin_key, db_url
+):
+    assert open_ledger.log  # read once, and kept up to date from then on
+    other = Ledger.open(db_url)
+    record(rq.OpenRfc(rfc="RFC-1", title="elsewhere"), ledger=other, signer=admin_key)
+    other.close()
+
+    record(rq.OpenRfc(rfc="RFC-2", title="here"), ledger=open_ledger, signer=admin_key)
+    open_ledger.refresh()
+
+    seqs = [event.seq for event in open_ledger.log]
+    assert seqs == list(range(1, open_ledger.length + 1))

@@ -1,6 +1,9 @@
 """An independent verifier agrees: Go's golang.org/x/mod/sumdb/note and sumdb/tlog (Debian's
 golang-golang-x-mod-dev, built by Debian's Go) accept the checkpoints and proofs this
-ledger makes, and refuse the same mutated ones the ledger refuses.
+ledger makes, and refuse the same mutated ones the ledger refuses: first on trees built
+here from test bodies, then on a real ledger built with the `milestone` command line, whose
+checkpoints (`checkpoint`, `checkpoint --rfc`, `cosign`) and proofs (`prove --json`) Go checks
+beside `milestone verify-proof`.
 
 The verifier is tests/go/verifier/main.go, built here in GOPATH mode against Debian's
 packaged source, offline. Without Go or that package this test fails: CI installs both
@@ -290,3 +293,176 @@ def test_go_and_the_ledger_refuse_the_same_mutations(go_verifier):
     accepted_by_python = [name for name, (request, _) in cases.items() if python_accepts(request)]
     assert wrong == []
     assert accepted_by_python == []
+
+
+# --- a real ledger: checkpoints and proofs as the `milestone` command line prints them ----------
+
+
+@pytest.fixture(scope="module")
+def real_ledger(tmp_path_factory: pytest.TempPathFactory):
+    """A ledger built at the terminal (two RFC approvals, a witness), and what the CLI printed."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from ledger.signing import generate_key_file
+
+    folder = tmp_path_factory.mktemp("ledger")
+    db = f"sqlite:///{folder / 'milestones.db'}"
+    runner = CliRunner()
+
+    def run(*words):
+        result = runner.invoke(app, ["--db", db, "--key", str(folder / "alice.pem"), *words])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def keep(name, text):
+        (folder / name).write_text(text)
+        return str(folder / name)
+
+    run("init", "--name", "LDM-564", "--actor", "alice", "--no-baseline-control")
+    run("rfc", "open", "RFC-1", "First plan")
+    for n in range(1, 8):
+        run("define", f"LDM-503-{n}", f"Test {n}", "--level", "2", "--due", f"2030-0{n}-01")
+    run("rfc", "approve", "RFC-1")
+    for n in range(1, 6):
+        run("move", f"LDM-503-{n}", f"2031-0{n}-15", "--reason", "slipped")
+    run("rfc", "open", "RFC-2", "Second plan")
+    run("move", "LDM-503-6", "2032-01-01", "--baseline", "--rfc", "RFC-2")
+    run("rfc", "approve", "RFC-2")
+    run("complete", "LDM-503-7", "--on", "2024-01-02")
+    generate_key_file(folder / "witness.pem")
+    files = {
+        "log_key": run("checkpoint", "--key-line").strip(),
+        "witness_key": run("cosign", "--key", str(folder / "witness.pem"), "--key-line").strip(),
+        "rfc1": keep("rfc1.cp", run("checkpoint", "--rfc", "RFC-1")),
+        "rfc2": keep("rfc2.cp", run("checkpoint", "--rfc", "RFC-2")),
+        "now": keep("now.cp", run("checkpoint")),
+    }
+    files["witnessed"] = keep(
+        "now.cosigned", run("cosign", files["now"], "--key", str(folder / "witness.pem"))
+    )
+    proofs = {
+        f"event {seq} in {cp}": json.loads(
+            run("prove", str(seq), "--checkpoint", files[cp], "--json")
+        )
+        for seq, cp in ((1, "rfc1"), (10, "rfc1"), (11, "rfc2"), (18, "rfc2"), (21, "now"))
+    }
+    proofs["event 4, witnessed"] = json.loads(
+        run("prove", "4", "--checkpoint", files["witnessed"], "--json")
+    )
+    for old, new in (("rfc1", "rfc2"), ("rfc1", "now"), ("rfc2", "now"), ("rfc2", "rfc2")):
+        proofs[f"{old} to {new}"] = json.loads(
+            run("prove", "--from", files[old], "--to", files[new], "--json")
+        )
+    from ledger.store import Store
+
+    store = Store.open(db)
+    bodies = [row.body for row in store.read()]
+    store.close()
+    return {"run": run, "keep": keep, "files": files, "proofs": proofs, "bodies": bodies}
+
+
+def _go_request(real, proof, *, witnessed=False):
+    """The Go verifier's request for a proof `milestone prove --json` printed."""
+    files = real["files"]
+    vkeys = [files["log_key"], files["witness_key"]] if witnessed else [files["log_key"]]
+    origin = proof["checkpoint"].split("\n")[0]
+    request = _request(proof["checkpoint"], vkeys=vkeys, origin=origin, require_all=witnessed)
+    if proof["kind"] == "inclusion":
+        claim = {"index": proof["index"], "leaf": proof["event"], "proof": proof["proof"]}
+        return {**request, "inclusion": claim}
+    claim = {"old_checkpoint": proof["old_checkpoint"], "proof": proof["proof"]}
+    return {**request, "consistency": claim}
+
+
+def _python_verifies(real, proof, *, witnessed=False):
+    """`milestone verify-proof` on the proof, as an auditor runs it: its exit status."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    files = real["files"]
+    path = real["keep"]("check.proof", json.dumps(proof))
+    words = ["verify-proof", path, "--key", files["log_key"]]
+    words += ["--witness", files["witness_key"]] if witnessed else []
+    return CliRunner().invoke(app, words).exit_code
+
+
+def test_go_accepts_the_checkpoints_and_proofs_the_command_line_made(go_verifier, real_ledger):
+    real, proofs = real_ledger, real_ledger["proofs"]
+    leaves = [_b64(body) for body in real["bodies"]]
+    cases = {name: _go_request(real, proof) for name, proof in proofs.items()}
+    cases["event 4, witnessed, both keys required"] = _go_request(
+        real, proofs["event 4, witnessed"], witnessed=True
+    )
+    for name in ("rfc1", "rfc2", "now"):
+        note = Path(real["files"][name]).read_text()
+        cases[f"{name}: root recomputed from the events"] = _request(
+            note,
+            vkeys=[real["files"]["log_key"]],
+            origin=note.split("\n")[0],
+            leaves=leaves,
+        )
+
+    answers = go_answers(go_verifier, list(cases.values()))
+
+    assert dict(zip(cases, answers, strict=True)) == dict.fromkeys(cases, "ok")
+    assert [_python_verifies(real, proof) for proof in proofs.values()] == [0] * len(proofs)
+    assert _python_verifies(real, proofs["event 4, witnessed"], witnessed=True) == 0
+
+
+def _mutated(proofs):
+    event = json.loads(base64.b64decode(proofs["event 10 in rfc1"]["event"]))
+    event["actor"] = "mallory"
+    changed_event = base64.b64encode(json.dumps(event).encode()).decode()
+    note = proofs["event 18 in rfc2"]["checkpoint"]
+    root = note.split("\n")[2]
+    sig_at = len(note) - 20
+    return {
+        "event with another actor": {**proofs["event 10 in rfc1"], "event": changed_event},
+        "inclusion hash flipped": {
+            **proofs["event 18 in rfc2"],
+            "proof": [
+                _b64(h)
+                for h in _flip(
+                    [base64.b64decode(p) for p in proofs["event 18 in rfc2"]["proof"]], 1
+                )
+            ],
+        },
+        "checkpoint root changed": {
+            **proofs["event 18 in rfc2"],
+            "checkpoint": note.replace(root, _b64(bytes(32))),
+        },
+        "checkpoint signature changed": {
+            **proofs["event 18 in rfc2"],
+            "checkpoint": note[:sig_at]
+            + ("A" if note[sig_at] != "A" else "B")
+            + note[sig_at + 1 :],
+        },
+        "consistency hash flipped": {
+            **proofs["rfc1 to now"],
+            "proof": [
+                _b64(h)
+                for h in _flip([base64.b64decode(p) for p in proofs["rfc1 to now"]["proof"]], 0)
+            ],
+        },
+        "consistency from another checkpoint": {
+            **proofs["rfc2 to now"],
+            "old_checkpoint": proofs["rfc1 to now"]["old_checkpoint"],
+        },
+    }
+
+
+def test_go_and_the_command_line_refuse_mutated_proofs_of_a_real_ledger(go_verifier, real_ledger):
+    cases = _mutated(real_ledger["proofs"])
+
+    answers = go_answers(go_verifier, [_go_request(real_ledger, p) for p in cases.values()])
+    exits = [_python_verifies(real_ledger, proof) for proof in cases.values()]
+
+    assert [a.split(":")[0] for a in answers] == ["refused"] * len(cases), answers
+    assert exits == [9] * len(cases)
+    unwitnessed = real_ledger["proofs"]["event 21 in now"]
+    assert go_answers(go_verifier, [_go_request(real_ledger, unwitnessed, witnessed=True)])[
+        0
+    ].startswith("refused")
+    assert _python_verifies(real_ledger, unwitnessed, witnessed=True) == 9

@@ -90,8 +90,8 @@ def test_only_an_approval_asks_to_be_confirmed_first():
 def test_the_grammar_is_the_request_classes():
     commands = {c.name: c for c in grammar.COMMANDS}
 
-    assert commands["move"].usage() == "move CODE DATE [--baseline] [--rfc RFC] [--reason REASON]"
-    assert commands["define"].usage().endswith("[--in L2] [--rfc RFC]")
+    assert commands["move"].usage() == "move CODE DATE [--baseline] [--rfc RFC] [--reason TEXT]"
+    assert commands["define"].usage().endswith("[--in L2 ...] [--rfc RFC]")
     assert commands["complete"].help == rq.CompleteMilestone.__doc__
     assert commands["complete"].examples == rq.CompleteMilestone.EXAMPLES
     assert {c.request for c in grammar.COMMANDS} == set(rq.GRAMMAR)

@@ -31,7 +31,7 @@ def test_a_new_ledger_records_the_schema_version(ledger, db_url):
         ).scalar()
     engine.dispose()
 
-    assert version == str(SCHEMA_VERSION) == "2"
+    assert version == str(SCHEMA_VERSION) == "3"
 
 
 def test_a_ledger_from_a_newer_version_is_refused_with_what_to_do(ledger, db_url, admin_key):
@@ -170,3 +170,55 @@ def test_milestone_init_makes_the_tables_where_milestone_db_url_points(db_url, t
     assert [row.type for row in store.read()] == ["ledger.created", "role.granted", "role.granted"]
     assert verify_rows(store.iter_all()).ok
     store.close()
+
+
+def _as_made_by_schema_2(url: str) -> None:
+    """Turn a ledger back into what milestone-ledger with schema version 2 made."""
+    for table in ("merkle_nodes", "checkpoints", "cosignatures"):
+        _sql(url, f"DROP TABLE {table}")
+    _version_is(url, "2")
+    _sql(url, "UPDATE alembic_version SET version_num = '0002'")
+
+
+def test_a_schema_2_ledger_is_upgraded_to_prove_its_events(ledger, db_url, admin_key, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from ledger import proving
+    from ledger import requests as rq
+    from ledger.execute import record
+
+    record(rq.OpenRfc(rfc="RFC-1", title="a change"), ledger=ledger, signer=admin_key)
+    record(rq.ApproveRfc(rfc="RFC-1"), ledger=ledger, signer=admin_key)
+    ledger.close()
+    _as_made_by_schema_2(db_url)
+    with pytest.raises(UnsupportedSchema, match="Run `milestone upgrade`"):
+        Ledger.open(db_url)
+
+    upgraded = CliRunner().invoke(app, ["--db", db_url, "upgrade"])
+
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "from schema version 2 to 3" in upgraded.output
+    book = Ledger.open(db_url)
+    proof = proving.prove_event(book, seq=4, checkpoint=None, signer=admin_key)
+    assert proof.index == 3 and proof.event == book.store.read(after=3, upto=4)[0].body
+    assert proving.stored(book) == []  # an approval made before schema 3 signed nothing
+    verified = CliRunner().invoke(app, ["--db", db_url, "verify"])
+    assert verified.exit_code == 0, verified.output
+    assert "tree       8 Merkle nodes, 0 checkpoints" in verified.output
+    record(rq.OpenRfc(rfc="RFC-2", title="another"), ledger=book, signer=admin_key)
+    record(rq.ApproveRfc(rfc="RFC-2"), ledger=book, signer=admin_key)
+    assert [c.rfc for c in proving.stored(book)] == ["RFC-2"]
+    book.close()
+
+
+def test_the_merkle_nodes_are_a_table_without_rowid_on_sqlite(sqlite_url, admin_key):
+    Ledger.create(sqlite_url, name="plan", signer=admin_key, actor="alice").close()
+    engine = sa.create_engine(sqlite_url)
+    with engine.connect() as conn:
+        made = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'merkle_nodes'"
+        ).scalar()
+    engine.dispose()
+
+    assert made.rstrip().endswith("WITHOUT ROWID")

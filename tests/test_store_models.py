@@ -12,6 +12,9 @@ PAIRS = [
     (models.CursorRecord, tables.CURSORS),
     (models.PlanRowRecord, tables.PLAN_ROWS),
     (models.SnapshotRecord, tables.SNAPSHOTS),
+    (models.MerkleNodeRecord, tables.MERKLE_NODES),
+    (models.CheckpointRecord, tables.CHECKPOINTS),
+    (models.CosignatureRecord, tables.COSIGNATURES),
 ]
 
 
@@ -33,3 +36,6 @@ def _shape(table):
 def test_each_sqlmodel_class_declares_exactly_its_core_table(model, table):
     assert model.__table__.name == table.name
     assert _shape(model.__table__) == _shape(table)
+    assert model.__table__.dialect_options["sqlite"].get("with_rowid", True) == (
+        table.dialect_options["sqlite"].get("with_rowid", True)
+    )

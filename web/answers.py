@@ -47,8 +47,12 @@ class Verification:
 
 
 def _no_signer() -> Signer:
-    # Nothing on the web signs: a read never asks for a key, so reaching this is a bug.
-    raise LedgerError("the web view reads only; it has no key")
+    # Nothing on the web signs: the only reads that ask for a key (a checkpoint of the head,
+    # a proof in one) are refused here; `checkpoints` lists those signed at approvals.
+    raise LedgerError(
+        "the web view has no key to sign a checkpoint with; `checkpoints` lists those "
+        "signed at RFC approvals"
+    )
 
 
 def _answer(ledger: Ledger, requests: Sequence[rq.Request]) -> Answer:

@@ -27,7 +27,10 @@ def data(result: rs.Result) -> Any:
 
 @data.register
 def _(result: rs.VerifyResult) -> Any:
-    return report_data(result.report)
+    found = report_data(result.report)
+    if result.tree is not None:
+        found["tree"] = result.tree.counts()  # as `milestone verify --json` prints it
+    return found
 
 
 @data.register

@@ -37,7 +37,7 @@ from ledger.requests import (
     UnlinkMilestone,
     WithdrawMilestone,
 )
-from ledger.rules import live_milestone, require_no_cycle, withdrawn_milestone
+from ledger.rules import live_milestone, require_new_code, require_no_cycle, withdrawn_milestone
 from ledger.state import PlanState
 
 
@@ -55,6 +55,7 @@ def define(state: PlanState, request: DefineMilestone, *, today: date) -> list[D
             f"{code} is already in the plan ({found.title!r}, due {found.forecast}); "
             "use retitle, move or link to change it"
         )
+    require_new_code(state, code, doing="defining a milestone")
     linked: list[str] = []
     for release in request.releases:
         parent = live_milestone(state, release)
@@ -168,8 +169,9 @@ def rename(state: PlanState, request: RenameMilestone, *, today: date) -> list[D
     new_code = request.new_code
     if milestone.code == new_code:
         raise Refused(f"{milestone.code} already has that code")
-    if (taken := state.resolve(new_code)) is not None and taken != milestone.code:
-        raise Refused(f"{new_code} is already used by {taken}; choose another code")
+    if state.resolve(new_code) != milestone.code:  # its own earlier code may come back
+        doing = f"renaming {milestone.code}"
+        require_new_code(state, new_code, doing=doing, renaming=milestone.code)
     return [Draft(MilestoneRenamed(code=milestone.code, new_code=new_code), milestone.code)]
 
 

@@ -18,6 +18,7 @@ from ledger.requests.admin import (
     RoleChange,
 )
 from ledger.requests.base import Change, Needs, Read, Request, Spec
+from ledger.requests.checkpoints import Cosign, ListCheckpoints, Prove, ShowCheckpoint, VerifyProof
 from ledger.requests.milestones import (
     CompleteMilestone,
     DefineMilestone,
@@ -64,6 +65,9 @@ GRAMMAR: tuple[type[Request], ...] = (
     VerifyLedger,
     ShowRfc,
     ListRfcs,
+    ShowCheckpoint,
+    ListCheckpoints,
+    Prove,
     # changes
     DefineMilestone,
     MoveMilestone,
@@ -92,6 +96,7 @@ __all__ = [
     "Change",
     "CheckPlan",
     "CompleteMilestone",
+    "Cosign",
     "DefineMilestone",
     "DependMilestone",
     "Dependency",
@@ -100,6 +105,7 @@ __all__ = [
     "ImportExport",
     "ImportRevision",
     "LinkMilestone",
+    "ListCheckpoints",
     "ListKeys",
     "ListLate",
     "ListRfcs",
@@ -110,6 +116,7 @@ __all__ = [
     "Needs",
     "OpenRfc",
     "PreviewApproval",
+    "Prove",
     "Read",
     "ReinstateMilestone",
     "RejectRfc",
@@ -120,6 +127,7 @@ __all__ = [
     "RevokeKey",
     "RevokeRole",
     "RoleChange",
+    "ShowCheckpoint",
     "ShowHistory",
     "ShowLog",
     "ShowMilestone",
@@ -129,5 +137,6 @@ __all__ = [
     "UndependMilestone",
     "UnlinkMilestone",
     "VerifyLedger",
+    "VerifyProof",
     "WithdrawMilestone",
 ]

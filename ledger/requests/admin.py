@@ -32,6 +32,7 @@ class OpenRfc(Change):
     """Open an RFC, under which changes can be proposed."""
 
     WORDS = ("rfc", "open")
+    EXAMPLES = ('rfc open RFC-781 "Update schedule for 2021 reviews"',)
     rfc: str = arg(RFC_ID_HELP)
     title: str = arg("what the RFC is about")
 
@@ -50,8 +51,9 @@ class ApproveRfc(Change):
     """Approve an open RFC: its proposed changes take effect."""
 
     WORDS = ("rfc", "approve")
-    rfc: str = arg("RFC id")
-    version: str | None = opt("document version label, e.g. 1.5")
+    EXAMPLES = ("rfc approve RFC-781 --version 1.5",)
+    rfc: str = arg(RFC_ID_HELP)
+    version: str | None = opt("document version label, e.g. 1.5", metavar="LABEL")
     on: date | None = None  # the approval date (default: today); not offered to people
 
     def __post_init__(self) -> None:
@@ -74,8 +76,9 @@ class RejectRfc(Change):
     """Reject an open RFC: its proposed changes never take effect."""
 
     WORDS = ("rfc", "reject")
-    rfc: str = arg("RFC id")
-    reason: str | None = opt("why")
+    EXAMPLES = ('rfc reject RFC-782 --reason "superseded by RFC-790"',)
+    rfc: str = arg(RFC_ID_HELP)
+    reason: str | None = opt("why (recorded in the log)", metavar="TEXT")
 
     def __post_init__(self) -> None:
         self._set("rfc", check_rfc_id(self.rfc))
@@ -110,6 +113,10 @@ class GrantRole(RoleChange):
     """Give an actor a role (editor, approver or admin)."""
 
     WORDS = ("grant",)
+    EXAMPLES = (
+        "grant bob editor",
+        "grant slack:T024BE7LD/U012AB3CD approver",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +124,7 @@ class RevokeRole(RoleChange):
     """Take a role from an actor."""
 
     WORDS = ("ungrant",)
+    EXAMPLES = ("ungrant bob editor",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -147,8 +155,9 @@ class RevokeKey(Change):
     """Revoke a key: nothing it signs afterwards verifies."""
 
     WORDS = ("key", "revoke")
+    EXAMPLES = ('key revoke 0123456789abcdef --reason "laptop lost"',)
     key_id: str = arg("the key id (16 hex digits)")
-    reason: str = opt("why (recorded in the log)", required=True)
+    reason: str = opt("why (recorded in the log)", required=True, metavar="TEXT")
 
     def __post_init__(self) -> None:
         self._set("key_id", check_key_id(self.key_id))

@@ -37,9 +37,12 @@ class Spec:
     cli_only: bool = False  # an output choice of the terminal, not part of Slack's grammar
 
 
-def arg(help: str, *, metavar: str | None = None) -> Any:
-    """A positional word (required)."""
-    return field(metadata={SPEC: Spec("arg", help, required=True, metavar=metavar)})
+def arg(help: str, *, metavar: str | None = None, type: type = str, required: bool = True) -> Any:
+    """A positional word (required unless `required` is False; then it defaults to None)."""
+    spec = Spec("arg", help, type=type, required=required, metavar=metavar)
+    if required:
+        return field(metadata={SPEC: spec})
+    return field(default=None, metadata={SPEC: spec})
 
 
 def opt(
@@ -75,9 +78,9 @@ def many(help: str, *, option: str | None = None, metavar: str | None = None) ->
     return field(default=(), metadata={SPEC: spec})
 
 
-def flag(help: str) -> Any:
+def flag(help: str, *, cli_only: bool = False) -> Any:
     """An option without a value, e.g. `--baseline`."""
-    return field(default=False, metadata={SPEC: Spec("flag", help)})
+    return field(default=False, metadata={SPEC: Spec("flag", help, cli_only=cli_only)})
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-from ledger.checks import MAX_REASON, MAX_TITLE, check_code, check_date, check_rfc_id, check_text
+from ledger.checks import (
+    MAX_REASON,
+    MAX_TITLE,
+    check_code,
+    check_date,
+    check_rfc_id,
+    check_text,
+    looks_like_date,
+)
 from ledger.errors import InvalidInput
 from ledger.requests.base import Change, Needs, arg, flag, many, opt
 from ledger.requests.reads import CODE_HELP
@@ -58,8 +66,10 @@ class DefineMilestone(MilestoneChange):
         'define DM-AP-18 "Alert packet generation" --due 2020-05-29 --in LDM-503-05 --rfc RFC-781',
     )
     title: str = arg("the milestone's title")
-    due: date = opt("due date, YYYY-MM-DD (baseline and forecast)", required=True)
-    level: int | None = opt("2 for a test milestone, 3 for a milestone under one", type=int)
+    due: date = opt("due date, YYYY-MM-DD (baseline and forecast)", required=True, metavar="DATE")
+    level: int | None = opt(
+        "2 for a test milestone, 3 for a milestone under one", type=int, metavar="2|3"
+    )
     releases: tuple[str, ...] = many(
         "the Level-2 milestone(s) it belongs to (repeat for several)", option="--in", metavar="L2"
     )
@@ -94,12 +104,21 @@ class MoveMilestone(MilestoneChange):
     """Move a milestone's forecast date, or with --baseline its baseline (which needs an RFC)."""
 
     WORDS = ("move",)
+    EXAMPLES = (
+        'move DM-AP-18 2020-06-30 --reason "vendor delay"',
+        "move DM-AP-18 2020-07-31 --baseline --rfc RFC-781",
+    )
     to: date = arg("the new date, YYYY-MM-DD", metavar="DATE")
     baseline: bool = flag("move the approved baseline instead of the forecast")
     rfc: str | None = opt(RFC_HELP)
-    reason: str | None = opt(REASON_HELP)
+    reason: str | None = opt(REASON_HELP, metavar="TEXT")
 
     def __post_init__(self) -> None:
+        if looks_like_date(self.code) and not looks_like_date(self.to):
+            raise InvalidInput(
+                f"the code comes first, then the date: move {str(self.to).strip()} "
+                f"{self.code.strip()}"
+            )
         self._set("to", check_date(self.to, what="new date"))
         self._set("reason", _reason(self.reason))
         self._set("rfc", _rfc(self.rfc))
@@ -118,7 +137,7 @@ class CompleteMilestone(MilestoneChange):
     WORDS = ("complete",)
     EXAMPLES = ("complete DM-AP-18", "complete DM-AP-18 on 2020-05-31")
     RFC_NEED = "no"
-    on: date | None = opt("the day it was done, YYYY-MM-DD (default: today)")
+    on: date | None = opt("the day it was done, YYYY-MM-DD (default: today)", metavar="DATE")
 
     def __post_init__(self) -> None:
         self._set("on", check_date(self.on, what="completion date"))
@@ -129,8 +148,9 @@ class ReopenMilestone(MilestoneChange):
     """Mark a completed milestone as not done after all."""
 
     WORDS = ("reopen",)
+    EXAMPLES = ('reopen DM-AP-18 --reason "failed acceptance test"',)
     RFC_NEED = "no"
-    reason: str = opt(REASON_HELP, required=True)
+    reason: str = opt(REASON_HELP, required=True, metavar="TEXT")
 
     def __post_init__(self) -> None:
         self._set("reason", check_text(self.reason, what="reason", limit=MAX_REASON))
@@ -141,6 +161,7 @@ class RetitleMilestone(MilestoneChange):
     """Change a milestone's title."""
 
     WORDS = ("retitle",)
+    EXAMPLES = ('retitle DM-AP-18 "Alert packet generation and distribution" --rfc RFC-781',)
     title: str = arg("the new title")
     rfc: str | None = opt(RFC_HELP)
 
@@ -153,7 +174,7 @@ class RetitleMilestone(MilestoneChange):
 class Membership(MilestoneChange):
     """A change to which Level-2 milestone a Level-3 milestone is under."""
 
-    release: str = arg("the Level-2 code")
+    release: str = arg("the Level-2 code", metavar="L2")
     rfc: str | None = opt(RFC_HELP)
 
     def __post_init__(self) -> None:
@@ -165,6 +186,7 @@ class LinkMilestone(Membership):
     """Put a Level-3 milestone under a Level-2 milestone."""
 
     WORDS = ("link",)
+    EXAMPLES = ("link DM-AP-18 LDM-503-06 --rfc RFC-781",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,6 +194,7 @@ class UnlinkMilestone(Membership):
     """Take a Level-3 milestone out of a Level-2 milestone."""
 
     WORDS = ("unlink",)
+    EXAMPLES = ("unlink DM-AP-18 LDM-503-05 --rfc RFC-781",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,7 +202,8 @@ class WithdrawMilestone(MilestoneChange):
     """Take a milestone out of the plan (its history stays)."""
 
     WORDS = ("withdraw",)
-    reason: str = opt(REASON_HELP, required=True)
+    EXAMPLES = ('withdraw DM-AP-18 --reason "merged into DM-AP-19" --rfc RFC-781',)
+    reason: str = opt(REASON_HELP, required=True, metavar="TEXT")
     rfc: str | None = opt(RFC_HELP)
 
     def __post_init__(self) -> None:
@@ -192,6 +216,7 @@ class RenameMilestone(MilestoneChange):
     """Give a milestone a new code; the old code stays as an alias."""
 
     WORDS = ("rename",)
+    EXAMPLES = ("rename LDM-503-8b LDM-503-08b --rfc RFC-781",)
     code: str = arg("the current code", metavar="OLD")
     new_code: str = arg("the new code", metavar="NEW")
     rfc: str | None = opt(RFC_HELP)

@@ -79,13 +79,18 @@ class Store:
 
     def upgrade(self) -> tuple[int, int]:
         """Migrate this database's schema to the current version; (from, to)."""
-        with self.locked() as conn:
-            version = schema.ledger_version(conn, where=self.where)
-            if version is None:
-                schema.require_current(None, where=self.where)
-                raise AssertionError("unreachable: require_current raises")
-            if version < schema.SCHEMA_VERSION:
-                schema.migrate(conn)
+        try:
+            with self.locked() as conn:
+                version = schema.ledger_version(conn, where=self.where)
+                if version is None:
+                    schema.require_current(None, where=self.where)
+                    raise AssertionError("unreachable: require_current raises")
+                if version < schema.SCHEMA_VERSION:
+                    schema.migrate(conn)
+        except DBAPIError as error:  # not a database, or one this user cannot write
+            raise NotInitialised(
+                f"cannot upgrade the ledger at {self.where}: {first_line(error)}"
+            ) from None
         return version, schema.SCHEMA_VERSION
 
     def close(self) -> None:

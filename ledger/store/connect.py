@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from ledger.errors import NotInitialised
+from ledger.files import refusal
 from ledger.store.base import Store
 
 _EXAMPLES = "use e.g. milestones.db, sqlite:///milestones.db or postgresql+psycopg://user@host/db"
+
+
+def _check_sqlite_path(path: Path | None, *, create: bool) -> None:
+    """Refuse a path the file system cannot even look at (too long, a NUL in it)."""
+    if path is None:
+        return
+    try:
+        path.exists()
+        path.parent.is_dir()
+    except (OSError, ValueError) as error:
+        raise NotInitialised(str(refusal(error, path, what="database"))) from None
 
 
 def open_store(url: str, *, create: bool = False, check: bool = True) -> Store:
@@ -20,9 +34,11 @@ def open_store(url: str, *, create: bool = False, check: bool = True) -> Store:
     from ledger.store.sqlite import SqliteStore, sqlite_path
     from ledger.store.sqlite import make_engine as sqlite_engine
 
+    if "\x00" in url:
+        raise NotInitialised(f"{url!r} is not a database URL (it holds a NUL); {_EXAMPLES}")
     try:
         parsed = sa.make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise NotInitialised(f"{url!r} is not a database URL; {_EXAMPLES}") from None
     backend = parsed.get_backend_name()
     if backend == "postgres":
@@ -34,6 +50,7 @@ def open_store(url: str, *, create: bool = False, check: bool = True) -> Store:
     try:
         if backend == "sqlite":
             path = sqlite_path(parsed)
+            _check_sqlite_path(path, create=create)
             if path is not None and not create and not path.exists():
                 raise NotInitialised(
                     f"no ledger database at {path}; run `milestone init` to create one, "

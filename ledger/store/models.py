@@ -8,6 +8,7 @@ are Alembic migrations under `ledger/store/migrations`, made to match both.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
@@ -78,3 +79,43 @@ class SnapshotRecord(SQLModel, table=True):
     effective: str = Field(max_length=27)
     count: int
     doc: bytes
+
+
+class MerkleNodeRecord(SQLModel, table=True):
+    """One perfect subtree of the events' Merkle tree: 2**level events from idx * 2**level.
+
+    Derived data, written in the same transaction as the events that complete it,
+    so that a proof reads O(log n) rows and never rehashes the log.
+    """
+
+    __tablename__ = "merkle_nodes"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    level: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    idx: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    hash: bytes
+
+
+class CheckpointRecord(SQLModel, table=True):
+    """A checkpoint the ledger signed (at an RFC approval), its note exactly as issued.
+
+    Not derived: the signature cannot be made again without the signer's key.
+    """
+
+    __tablename__ = "checkpoints"
+
+    size: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    rfc: str | None = Field(default=None, max_length=64)
+    root: bytes
+    note: str = Field(sa_type=sa.Text)
+    recorded_at: str = Field(max_length=27)
+
+
+class CosignatureRecord(SQLModel, table=True):
+    """A checkpoint as a witness cosigned it; `witness` is the witness's verifier key."""
+
+    __tablename__ = "cosignatures"
+
+    witness: str = Field(primary_key=True, max_length=300)
+    size: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    note: str = Field(sa_type=sa.Text)

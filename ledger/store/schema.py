@@ -18,7 +18,7 @@ from ledger.errors import NotInitialised, UnsupportedSchema
 from ledger.store.tables import LEDGER_TABLES, META
 
 #: The schema this version of milestone-ledger writes and reads.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -5,9 +5,12 @@ for tools and tests); a test holds the two identical. Commands use these Core
 tables because importing SQLModel (the ORM and pydantic with it) would cost a
 read command more than everything else it does.
 
-`events` is the ledger. Everything else is derived from it and can be dropped
+`events` is the ledger. Most else is derived from it and can be dropped
 and rebuilt (`milestone rebuild`): follower cursors, the plan at the head
-(`plan_rows`) and the stored snapshots of the fold (`snapshots`).
+(`plan_rows`), the stored snapshots of the fold (`snapshots`) and the events'
+Merkle tree (`merkle_nodes`). Signed checkpoints (`checkpoints`) and witnesses'
+cosignatures (`cosignatures`) are not: nobody can sign them again without the
+keys, so a rebuild keeps them.
 """
 
 from __future__ import annotations
@@ -64,6 +67,35 @@ SNAPSHOTS = sa.Table(
     sa.Column("count", sa.Integer, nullable=False),
     sa.Column("doc", sa.LargeBinary, nullable=False),
 )
-DERIVED = (PLAN_ROWS, SNAPSHOTS)
+#: Every perfect subtree of the events' Merkle tree (`ledger.merkle.Node`): (level, idx)
+#: covers events idx * 2**level + 1 .. (idx + 1) * 2**level. A proof reads O(log n) rows.
+MERKLE_NODES = sa.Table(
+    "merkle_nodes",
+    METADATA,
+    sa.Column("level", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.LargeBinary, nullable=False),
+    # The key is the only way the table is read: no rowid beside it on SQLite.
+    sqlite_with_rowid=False,
+)
+#: Checkpoints the ledger signed: at every RFC approval, the tree up to the approval.
+CHECKPOINTS = sa.Table(
+    "checkpoints",
+    METADATA,
+    sa.Column("size", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("rfc", sa.String(64), nullable=True),
+    sa.Column("root", sa.LargeBinary, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.String(27), nullable=False),
+)
+#: Witnesses' cosigned checkpoints: `witness` is the witness's verifier key.
+COSIGNATURES = sa.Table(
+    "cosignatures",
+    METADATA,
+    sa.Column("witness", sa.String(300), primary_key=True),
+    sa.Column("size", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("note", sa.Text, nullable=False),
+)
+DERIVED = (PLAN_ROWS, SNAPSHOTS, MERKLE_NODES)
 
 COLUMNS = tuple(column.name for column in EVENTS.columns)

@@ -2,7 +2,8 @@
 
 Each event is a line saying who did what, naming the milestone's title
 ("alice completed DM-AP-12 Alert production pipeline on 2021-03-02") and the
-event's number. An approval lists the changes that took effect with it. What
+event's number. An approval lists the changes that took effect with it, and
+carries the checkpoint the ledger signed at it, in full, to keep. What
 does not fit in one message is behind a button that pages through all of it
 (the log since the first event, or the RFC), and a link to the web view.
 """
@@ -20,13 +21,16 @@ from bot.entries import about
 from bot.links import web_link, web_path, web_url
 from bot.more import PageRequest, more_buttons
 from bot.pages import reply
+from bot.render_tree import approval_checkpoint
 from ledger import queries
 from ledger import requests as rq
 from ledger.describe import describe
+from ledger.proving import stored
 from ledger.results import IMPORT_COUNTS
 
 if TYPE_CHECKING:
     from ledger.ledger import Ledger
+    from ledger.proving import CheckpointInfo
     from ledger.queries import Entry
     from ledger.state import Recorded
 
@@ -46,6 +50,8 @@ class News:
     titles: dict[str, str] = field(default_factory=dict)
     took_effect: dict[int, list[Entry]] = field(default_factory=dict)
     head: int = 0
+    #: The checkpoint signed at each approval, by the approval's seq (its size).
+    checkpoints: dict[int, CheckpointInfo] = field(default_factory=dict)
 
 
 def gather(ledger: Ledger, events: Sequence[Recorded]) -> News:
@@ -68,7 +74,8 @@ def gather(ledger: Ledger, events: Sequence[Recorded]) -> News:
         elif resolved is not None:
             titles[name] = state.milestones[resolved].title
     states = {rfc_id: rfc.state for rfc_id, rfc in state.rfcs.items()}
-    return News(events, states, titles, took_effect, ledger.length)
+    signed = {c.size: c for c in stored(ledger, sizes=list(took_effect))} if took_effect else {}
+    return News(events, states, titles, took_effect, ledger.length, signed)
 
 
 def _named(event: Recorded) -> str | None:
@@ -141,6 +148,9 @@ def announcement(news: News, *, web: str | None = None) -> Reply:
     """
     events = news.events
     approvals = [e for e in events if e.seq in news.took_effect]
+    # Each approval's checkpoint, to keep (a burst of many shows the last two).
+    kept = [news.checkpoints[e.seq] for e in approvals if e.seq in news.checkpoints][-2:]
+    signed = tuple(block for c in kept for block in approval_checkpoint(c))
     if len(events) == 1:
         title = event_line(events[0], news)
         lines = []
@@ -160,7 +170,7 @@ def announcement(news: News, *, web: str | None = None) -> Reply:
     laid = reply(title, lines)
     whole = laid.pages == 1
     if whole and (len(events) == 1 or not approvals):
-        return laid
+        return laid.with_blocks(*signed)
     first, asks = events[0], []
     if not whole and not (len(events) == 1 and approvals):
         asks.append((("log", "--since", str(first.seq - 1)), "Show all of it"))
@@ -172,4 +182,4 @@ def announcement(news: News, *, web: str | None = None) -> Reply:
             f"This message shows part of it; `/milestone {' '.join(asks[0][0])}` shows all of it."
         )
     more = more_buttons([(PageRequest(words, 1, news.head), label) for words, label in asks])
-    return shown.with_blocks(*web_link(web_url(web, web_path(whole_of))), *more)
+    return shown.with_blocks(*signed, *web_link(web_url(web, web_path(whole_of))), *more)

@@ -75,6 +75,9 @@ PANEL = {
     **dict.fromkeys(("grant", "ungrant"), "Keys and roles"),
     **dict.fromkeys(("import-doc", "export", "import", "verify-file"), "Import and export"),
     **dict.fromkeys(("init", "verify", "upgrade", "rebuild", "demo"), "The ledger"),
+    **dict.fromkeys(
+        ("checkpoint", "checkpoints", "prove", "verify-proof", "cosign"), "Checkpoints and proofs"
+    ),
     **dict.fromkeys(("serve", "web"), "Serving"),
 }
 
@@ -204,8 +207,19 @@ for _path, _function, _examples in (
     (("import",), files.import_command, ("import ldm-564.jsonl --db copy.db",)),
     (("import-doc",), files.import_doc, ("import-doc LDM-564-2022-08-13.txt",)),
     (("verify-file",), files.verify_file, ("verify-file ldm-564.jsonl --ledger-id HASH",)),
-    (("verify-proof",), proofs.verify_proof, ("verify-proof proof.txt --key-line KEY",)),
-    (("cosign",), proofs.cosign, ("cosign checkpoint.txt --key witness.pem",)),
+    (
+        ("verify-proof",),
+        proofs.verify_proof,
+        (
+            "verify-proof event-5.tlog-proof --log-key ledger.key",
+            "verify-proof extends.proof --log-key ledger.key --from rfc-781.checkpoint",
+        ),
+    ),
+    (
+        ("cosign",),
+        proofs.cosign,
+        ("cosign now.checkpoint --key witness.pem", "cosign --key witness.pem --key-line"),
+    ),
     (("upgrade",), upkeep.upgrade, ("upgrade", "upgrade --db postgresql+psycopg://ci@db/plan")),
     (("rebuild",), upkeep.rebuild, ("rebuild",)),
     (("demo",), terminal.demo, ("demo", "demo --keep ./demo")),

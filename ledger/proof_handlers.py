@@ -85,12 +85,12 @@ def verify_proof(request: rq.VerifyProof, context: Context) -> prs.Result:
 
 
 def cosign(request: rq.Cosign, context: Context) -> prs.Result:
-    """Cosign a checkpoint with a witness's key, after checking it extends its last."""
-    from ledger.signing import load_key_file
+    """Cosign a checkpoint with the caller's key as a witness's, after checking it extends
+    the last this witness cosigned."""
     from ledger.witness import cosign as cosign_checkpoint
     from ledger.witness import witness_name
 
-    witness = load_key_file(Path(request.witness_key))
+    witness = context.load_signer()
     if request.checkpoint is None:
         name = request.name or witness_name(witness)
         return prs.KeyLineResult(key_line=witness.verifier_key(name=name).encode(), origin="")

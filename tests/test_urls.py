@@ -24,6 +24,10 @@ SAMPLES: list[rq.Request] = [
     rq.VerifyLedger(ledger_id="ab", expect_head="cd", expect_length=3),
     rq.ShowRfc(rfc="RFC-781"),
     rq.ListRfcs(),
+    rq.ShowCheckpoint(rfc="RFC-781"),
+    rq.ShowCheckpoint(key_line=True),
+    rq.ListCheckpoints(),
+    rq.Prove(seq=12),
 ]
 
 

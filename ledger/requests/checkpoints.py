@@ -27,7 +27,7 @@ class ShowCheckpoint(Read):
     """
 
     WORDS = ("checkpoint",)
-    EXAMPLES = ("checkpoint > now.checkpoint", "checkpoint --rfc RFC-781", "checkpoint --key-line")
+    EXAMPLES = ("checkpoint", "checkpoint --rfc RFC-781", "checkpoint --key-line")
     rfc: str | None = opt("the checkpoint signed when this RFC was approved")
     key_line: bool = flag("print the verifier key readers need to check your checkpoints")
 
@@ -43,6 +43,7 @@ class ListCheckpoints(Read):
     """List the checkpoints signed at RFC approvals, and who cosigned them."""
 
     WORDS = ("checkpoints",)
+    EXAMPLES = ("checkpoints",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,17 +51,14 @@ class Prove(Read):
     """Prove an event is in a checkpoint, or that a checkpoint extends an older one.
 
     `prove SEQ` proves event SEQ in a checkpoint of the head signed now by your
-    key (or in --checkpoint FILE); `prove --from OLD --to NEW` proves the log
-    of NEW extends that of OLD (NEW defaults to a checkpoint of the head). The
-    proof is checked offline by `milestone verify-proof`, or any C2SP tool.
+    key (or, at a terminal, in --checkpoint FILE); `prove --from OLD --to NEW`
+    proves the log of NEW extends that of OLD (NEW defaults to a checkpoint of
+    the head). The proof is checked offline by `milestone verify-proof`, or any
+    C2SP tool.
     """
 
     WORDS = ("prove",)
-    EXAMPLES = (
-        "prove 1234 > event-1234.tlog-proof",
-        "prove 1234 --checkpoint rfc-781.checkpoint",
-        "prove --from rfc-781.checkpoint --to now.checkpoint",
-    )
+    EXAMPLES = ("prove 1234",)
     seq: int | None = arg("the event to prove, by its seq", type=int, required=False)
     checkpoint: str | None = opt(
         "prove it in this checkpoint (a file), not one signed now", metavar=FILE, cli_only=True
@@ -117,13 +115,12 @@ class VerifyProof(Read):
 class Cosign(Request):
     """Cosign a checkpoint as a witness, once it extends the last one this witness cosigned.
 
-    `checkpoint` is the signed note's text and `witness_key` the path of the
-    witness's private key; `name` is the name the witness signs under. With
-    `key_line`, nothing is cosigned: the answer is the witness's verifier key.
+    `checkpoint` is the signed note's text; the witness's key is the caller's
+    (a terminal's --key) and `name` the name it signs under. With `key_line`,
+    nothing is cosigned: the answer is the witness's verifier key.
     """
 
     checkpoint: str | None
-    witness_key: str
     name: str | None = None
     key_line: bool = False
 

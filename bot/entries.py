@@ -27,6 +27,9 @@ def about(subject: str, summary: str) -> str:
 def entry_line(entry: Entry) -> str:
     """One event of a history or log: seq, when, who, what, RFC, signature."""
     when = entry.recorded_at[:16].replace("T", " ")
+    if entry.effective[:10] != entry.recorded_at[:10]:
+        # An import's change (or a restore after a late one) holds from another day.
+        when += f" (effective {entry.effective[:10]})"
     summary = about(entry.subject, entry.summary)
     rfc = f" · {code(entry.rfc)} ({entry.rfc_state})" if entry.rfc else ""
     sig = "signature ok" if entry.signature == "ok" else f":warning: signature {entry.signature}"

@@ -119,6 +119,11 @@ def show(detail: MilestoneDetail) -> Reply:
         extra.append("In " + ", ".join(code(r) for r in m.releases))
     if m.aliases:
         extra.append("Also known as " + ", ".join(code(a) for a in m.aliases))
+    for label, codes in (("Waits for", m.depends), ("Needed by", detail.needed_by)):
+        if codes:
+            # A context block holds 2,000 characters: name the first few, count the rest.
+            more = f" and {len(codes) - 12} more" if len(codes) > 12 else ""
+            extra.append(f"{label} " + ", ".join(code(c) for c in codes[:12]) + more)
     if extra:
         first.append(context(" · ".join(extra)))
     lines = []

@@ -205,7 +205,16 @@ for _path, _function, _examples in (
     (("key", "list"), terminal.key_list, ("key list",)),
     (("export",), files.export_command, ("export ldm-564.jsonl",)),
     (("import",), files.import_command, ("import ldm-564.jsonl --db copy.db",)),
-    (("import-doc",), files.import_doc, ("import-doc LDM-564-2022-08-13.txt",)),
+    (
+        ("import-doc",),
+        files.import_doc,
+        ("import-doc LDM-564-2022-08-13.txt", "import-doc LDM-564-2019-05-20.txt --dry-run"),
+    ),
+    (
+        ("import-p6",),
+        files.import_p6,
+        ("import-p6 201904-ME.xls", "import-p6 201802-ME.csv --rfc RFC-600 --dry-run"),
+    ),
     (("verify-file",), files.verify_file, ("verify-file ldm-564.jsonl --ledger-id HASH",)),
     (
         ("verify-proof",),

@@ -111,6 +111,27 @@ WRITES = [
         {"code": "DM-SQRE-3"},
     ),
     (
+        ['withdraw DM-SQRE-3 --reason "descoped"'],
+        "UALICE",
+        'reinstate DM-SQRE-3 --reason "back in scope"',
+        "milestone.reinstated",
+        {"code": "DM-SQRE-3", "reason": "back in scope"},
+    ),
+    (
+        [],
+        "UALICE",
+        "depend DM-AP-18 on DM-AP-19",
+        "milestone.depends",
+        {"code": "DM-AP-18", "predecessor": "DM-AP-19"},
+    ),
+    (
+        ["depend DM-AP-18 --on DM-AP-19"],
+        "UALICE",
+        "undepend DM-AP-18 on DM-AP-19",
+        "milestone.independent",
+        {"code": "DM-AP-18", "predecessor": "DM-AP-19"},
+    ),
+    (
         [],
         "UALICE",
         'rfc open RFC-9 "Descope the platform"',

@@ -133,22 +133,6 @@ def in_seq(conn: Connection, *, after: int, upto: int | None = None) -> list[Sto
     return [stored(row) for row in conn.execute(query.order_by(EVENTS.c.seq)).all()]
 
 
-def last_change_after(conn: Connection, *, effective: str, upto: int) -> StoredEvent | None:
-    """The plan change (milestone or RFC event) latest in the plan's order that is
-    effective after `effective`, among events up to seq `upto`."""
-    query = (
-        ALL_COLUMNS.where(
-            EVENTS.c.effective > effective,
-            EVENTS.c.seq <= upto,
-            sa.or_(EVENTS.c.type.startswith("milestone."), EVENTS.c.type.startswith("rfc.")),
-        )
-        .order_by(EVENTS.c.effective.desc(), EVENTS.c.seq.desc())
-        .limit(1)
-    )
-    row = conn.execute(query).first()
-    return stored(row) if row is not None else None
-
-
 def page(
     conn: Connection, query: sa.Select[Any], *, after: int | None, limit: int
 ) -> list[sa.Row[Any]]:

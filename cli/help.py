@@ -23,6 +23,7 @@ PANELS = (
     "Keys and roles",
     "Import and export",
     "The ledger",
+    "Checkpoints and proofs",
     "Serving",
 )
 #: The heading of commands registered without a group.

@@ -8,6 +8,7 @@ runs, not when the program starts, so `milestone --help` stays quick.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -110,6 +111,19 @@ def _warn_if_broken(ledger: Ledger) -> None:
         )
 
 
+def _spelling(parameter: inspect.Parameter) -> str:
+    """The option a parameter is spelled as on the command line (`--key`)."""
+    for meta in getattr(parameter.annotation, "__metadata__", ()):
+        # In `Annotated[..., typer.Option("--key")]` Typer keeps the spelling as the default.
+        decls = [getattr(meta, "default", None), *(getattr(meta, "param_decls", None) or ())]
+        for decl in decls:
+            if not isinstance(decl, str):
+                continue
+            if decl.startswith("--"):
+                return str(decl)
+    return "--" + parameter.name.replace("_", "-")
+
+
 def accepting_ledger_options(function: Callable[..., None]) -> Callable[..., None]:
     """`function` with `--db` and `--key` of its own, so they may also follow the command's
     words (`milestone plan --db other.db`); given there, they win over those before it."""
@@ -141,13 +155,16 @@ def accepting_ledger_options(function: Callable[..., None]) -> Callable[..., Non
             ],
         ),
     ]
+    # A command with an option of the same spelling (`verify-proof --key KEY_LINE`) keeps it.
+    taken = {_spelling(p) for p in params}
+    extra = [p for p in extra if _spelling(p) not in taken]
     if context is None:
         extra.insert(0, inspect.Parameter("ctx_after", keyword, annotation=typer.Context))
 
     @functools.wraps(function)
     def run(**values: object) -> None:
         ctx = cast(typer.Context, values[context] if context else values.pop("ctx_after"))
-        db, key = values.pop("db_after"), values.pop("key_after")
+        db, key = values.pop("db_after", None), values.pop("key_after", None)
         root = ctx.find_root()
         if isinstance(db, str) and db:
             root.obj = replace(settings_of(ctx), db_url=db_url(db))

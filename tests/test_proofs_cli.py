@@ -211,7 +211,7 @@ def test_checkpoints_lists_the_approvals_and_rfc_show_names_its_checkpoint(run, 
     data = json.loads(ok(run("checkpoints", "--json")))
 
     assert "RFC-1" in listed
-    assert "checkpoint at approval: 6 events" in shown
+    assert "A checkpoint of 6 events was signed at its approval" in shown
     assert [(c["size"], c["rfc"]) for c in data] == [(6, "RFC-1")]
     assert data[0]["note"] == audited["rfc1"].read_text()
 

@@ -27,7 +27,7 @@ class ShowCheckpoint(Read):
     """
 
     WORDS = ("checkpoint",)
-    EXAMPLES = ("checkpoint > now.checkpoint", "checkpoint --rfc RFC-781", "checkpoint --key-line")
+    EXAMPLES = ("checkpoint", "checkpoint --rfc RFC-781", "checkpoint --key-line")
     rfc: str | None = opt("the checkpoint signed when this RFC was approved")
     key_line: bool = flag("print the verifier key readers need to check your checkpoints")
 
@@ -43,6 +43,7 @@ class ListCheckpoints(Read):
     """List the checkpoints signed at RFC approvals, and who cosigned them."""
 
     WORDS = ("checkpoints",)
+    EXAMPLES = ("checkpoints",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,11 +57,7 @@ class Prove(Read):
     """
 
     WORDS = ("prove",)
-    EXAMPLES = (
-        "prove 1234 > event-1234.tlog-proof",
-        "prove 1234 --checkpoint rfc-781.checkpoint",
-        "prove --from rfc-781.checkpoint --to now.checkpoint",
-    )
+    EXAMPLES = ("prove 1234",)
     seq: int | None = arg("the event to prove, by its seq", type=int, required=False)
     checkpoint: str | None = opt(
         "prove it in this checkpoint (a file), not one signed now", metavar=FILE, cli_only=True

@@ -29,7 +29,7 @@ from bot.limits import problems
 from bot.more import MORE_ACTIONS
 from bot.server import HttpService
 from cli.app import app as cli_app
-from ledger import queries
+from ledger import due, queries
 from ledger import requests as rq
 from ledger.asof import parse_as_of
 from ledger.execute import record
@@ -188,7 +188,7 @@ def _shown(messages: list[dict]) -> str:
 
 def test_the_plan_shows_every_milestone_open_and_late_first(ldm):
     plan = queries.plan(ldm.ledger.view())
-    late = {row.code for row in queries.late(ldm.ledger.view())}
+    late = {row.code for row in due.late(ldm.ledger.view())}
 
     messages = _asked(ldm, "plan")
 

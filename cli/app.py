@@ -73,8 +73,12 @@ PANEL = {
         "Changing the plan",
     ),
     **dict.fromkeys(("grant", "ungrant"), "Keys and roles"),
-    **dict.fromkeys(("import-doc", "export", "import", "verify-file"), "Import and export"),
-    **dict.fromkeys(("init", "verify", "upgrade", "rebuild", "demo"), "The ledger"),
+    **dict.fromkeys(
+        ("verify", "verify-file", "checkpoint", "checkpoints", "prove", "verify-proof", "cosign"),
+        "Checking the record",
+    ),
+    **dict.fromkeys(("import-doc", "export", "import"), "Import and export"),
+    **dict.fromkeys(("init", "upgrade", "rebuild", "demo"), "The ledger"),
     **dict.fromkeys(("serve", "web"), "Serving"),
 }
 
@@ -204,7 +208,11 @@ for _path, _function, _examples in (
     (("import",), files.import_command, ("import ldm-564.jsonl --db copy.db",)),
     (("import-doc",), files.import_doc, ("import-doc LDM-564-2022-08-13.txt",)),
     (("verify-file",), files.verify_file, ("verify-file ldm-564.jsonl --ledger-id HASH",)),
-    (("verify-proof",), proofs.verify_proof, ("verify-proof proof.txt --key-line KEY",)),
+    (
+        ("verify-proof",),
+        proofs.verify_proof,
+        ("verify-proof event-1234.tlog-proof --key ledger.vkey",),
+    ),
     (("cosign",), proofs.cosign, ("cosign checkpoint.txt --key witness.pem",)),
     (("upgrade",), upkeep.upgrade, ("upgrade", "upgrade --db postgresql+psycopg://ci@db/plan")),
     (("rebuild",), upkeep.rebuild, ("rebuild",)),

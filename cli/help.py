@@ -21,6 +21,7 @@ PANELS = (
     "Changing the plan",
     "RFCs",
     "Keys and roles",
+    "Checking the record",
     "Import and export",
     "The ledger",
     "Serving",

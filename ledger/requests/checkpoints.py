@@ -43,6 +43,7 @@ class ListCheckpoints(Read):
     """List the checkpoints signed at RFC approvals, and who cosigned them."""
 
     WORDS = ("checkpoints",)
+    EXAMPLES = ("checkpoints",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -73,8 +73,8 @@ def test_upgrade_migrates_a_version_1_ledger_and_rebuilds_its_plan(run, db_url, 
     assert "schema version 1 -> 3" in result.stderr
     assert json.loads(again.stdout) == {
         "where": old,
-        "schema_before": 2,
-        "schema_after": 2,
+        "schema_before": 3,
+        "schema_after": 3,
         "events": 8,
     }
     assert run("plan", "--json", url=old).output == run("plan", "--json").output

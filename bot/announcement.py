@@ -2,8 +2,7 @@
 
 Each event is a line saying who did what, naming the milestone's title
 ("alice completed DM-AP-12 Alert production pipeline on 2021-03-02") and the
-event's number. An approval lists the changes that took effect with it, and
-carries the checkpoint the ledger signed at it, in full, to keep. What
+event's number. An approval lists the changes that took effect with it. What
 does not fit in one message is behind a button that pages through all of it
 (the log since the first event, or the RFC), and a link to the web view.
 """
@@ -16,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.blocks import Reply, code, escape, who
+from bot import render_tree
+from bot.blocks import Reply, clip, code, escape, section, who
 from bot.entries import about
 from bot.links import web_link, web_path, web_url
 from bot.more import PageRequest, more_buttons
-from bot.pages import reply
-from bot.render_tree import approval_checkpoint
+from bot.pages import SECTION_CHARS, reply
 from ledger import queries
 from ledger import requests as rq
 from ledger.describe import describe
@@ -50,8 +49,7 @@ class News:
     titles: dict[str, str] = field(default_factory=dict)
     took_effect: dict[int, list[Entry]] = field(default_factory=dict)
     head: int = 0
-    #: The checkpoint signed at each approval, by the approval's seq (its size).
-    checkpoints: dict[int, CheckpointInfo] = field(default_factory=dict)
+    checkpoints: dict[int, CheckpointInfo] = field(default_factory=dict)  # by size
 
 
 def gather(ledger: Ledger, events: Sequence[Recorded]) -> News:
@@ -74,8 +72,9 @@ def gather(ledger: Ledger, events: Sequence[Recorded]) -> News:
         elif resolved is not None:
             titles[name] = state.milestones[resolved].title
     states = {rfc_id: rfc.state for rfc_id, rfc in state.rfcs.items()}
-    signed = {c.size: c for c in stored(ledger, sizes=list(took_effect))} if took_effect else {}
-    return News(events, states, titles, took_effect, ledger.length, signed)
+    # The checkpoint signed at an approval covers the log up to it: its size is the seq.
+    kept = {c.size: c for c in stored(ledger, sizes=list(took_effect))} if took_effect else {}
+    return News(events, states, titles, took_effect, ledger.length, kept)
 
 
 def _named(event: Recorded) -> str | None:
@@ -148,9 +147,6 @@ def announcement(news: News, *, web: str | None = None) -> Reply:
     """
     events = news.events
     approvals = [e for e in events if e.seq in news.took_effect]
-    # Each approval's checkpoint, to keep (a burst of many shows the last two).
-    kept = [news.checkpoints[e.seq] for e in approvals if e.seq in news.checkpoints][-2:]
-    signed = tuple(block for c in kept for block in approval_checkpoint(c))
     if len(events) == 1:
         title = event_line(events[0], news)
         lines = []
@@ -167,10 +163,15 @@ def announcement(news: News, *, web: str | None = None) -> Reply:
             + escape("; ".join([*named, _summary(events)]))
         )
         lines = [event_line(e, news) for e in events]
-    laid = reply(title, lines)
+    # An approval's checkpoint, to keep, right under the title: the channel is then a public
+    # record of every checkpoint the ledger signed.
+    kept = [news.checkpoints[e.seq] for e in approvals if e.seq in news.checkpoints]
+    top = [section(clip(title, SECTION_CHARS))]
+    top += [block for c in kept for block in render_tree.approval_checkpoint(c)]
+    laid = reply(title, lines, first=top)
     whole = laid.pages == 1
     if whole and (len(events) == 1 or not approvals):
-        return laid.with_blocks(*signed)
+        return laid
     first, asks = events[0], []
     if not whole and not (len(events) == 1 and approvals):
         asks.append((("log", "--since", str(first.seq - 1)), "Show all of it"))
@@ -182,4 +183,4 @@ def announcement(news: News, *, web: str | None = None) -> Reply:
             f"This message shows part of it; `/milestone {' '.join(asks[0][0])}` shows all of it."
         )
     more = more_buttons([(PageRequest(words, 1, news.head), label) for words, label in asks])
-    return shown.with_blocks(*signed, *web_link(web_url(web, web_path(whole_of))), *more)
+    return shown.with_blocks(*web_link(web_url(web, web_path(whole_of))), *more)

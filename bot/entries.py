@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot import render_tree
 from bot.blocks import Reply, code, escape, who
 from bot.pages import reply
 from ledger.describe import describe
@@ -27,6 +28,9 @@ def about(subject: str, summary: str) -> str:
 def entry_line(entry: Entry) -> str:
     """One event of a history or log: seq, when, who, what, RFC, signature."""
     when = entry.recorded_at[:16].replace("T", " ")
+    if entry.effective[:10] != entry.recorded_at[:10]:
+        # An import's change (or a restore after a late one) holds from another day.
+        when += f" (effective {entry.effective[:10]})"
     summary = about(entry.subject, entry.summary)
     rfc = f" · {code(entry.rfc)} ({entry.rfc_state})" if entry.rfc else ""
     sig = "signature ok" if entry.signature == "ok" else f":warning: signature {entry.signature}"
@@ -92,10 +96,13 @@ def rfc_heading(rfc: RfcSummary) -> str:
         f", {rfc.state} on {rfc.decided_on} by {who(rfc.decided_by)}" if rfc.decided_on else ""
     )
     version = f" (version {escape(rfc.version)})" if rfc.version else ""
-    return (
+    heading = (
         f"{code(rfc.id)} *{escape(rfc.title)}*\n{rfc.state}{version}; opened by "
         f"{who(rfc.opened_by)}{decided}"
     )
+    if rfc.checkpoint is not None:
+        heading += "\n" + render_tree.at_approval(rfc.id, rfc.checkpoint)
+    return heading
 
 
 def rfc_show(rfc: RfcSummary) -> Reply:

@@ -87,11 +87,11 @@ def plan(result: Plan) -> Reply:
     return reply(title, lines)
 
 
-def rows(result: list[MilestoneRow], *, title: str, empty: str) -> Reply:
-    """A list of milestones."""
+def rows(result: list[MilestoneRow], *, title: str, empty: str, note: str | None = None) -> Reply:
+    """A list of milestones; `note` says which point or window it is of."""
     if not result:
-        return reply(empty)
-    return reply(f"{title} ({len(result)})", [milestone_line(r) for r in result])
+        return reply(empty, note=note)
+    return reply(f"{title} ({len(result)})", [milestone_line(r) for r in result], note=note)
 
 
 def show(detail: MilestoneDetail) -> Reply:
@@ -119,6 +119,11 @@ def show(detail: MilestoneDetail) -> Reply:
         extra.append("In " + ", ".join(code(r) for r in m.releases))
     if m.aliases:
         extra.append("Also known as " + ", ".join(code(a) for a in m.aliases))
+    for label, codes in (("Waits for", m.depends), ("Needed by", detail.needed_by)):
+        if codes:
+            # A context block holds 2,000 characters: name the first few, count the rest.
+            more = f" and {len(codes) - 12} more" if len(codes) > 12 else ""
+            extra.append(f"{label} " + ", ".join(code(c) for c in codes[:12]) + more)
     if extra:
         first.append(context(" · ".join(extra)))
     lines = []

@@ -69,15 +69,29 @@ PANEL = {
         "Reading the plan",
     ),
     **dict.fromkeys(
-        ("define", "move", "complete", "reopen", "retitle", "link", "unlink", "withdraw", "rename"),
+        (
+            "define",
+            "move",
+            "complete",
+            "reopen",
+            "retitle",
+            "link",
+            "unlink",
+            "withdraw",
+            "rename",
+            "reinstate",
+            "depend",
+            "undepend",
+        ),
         "Changing the plan",
     ),
     **dict.fromkeys(("grant", "ungrant"), "Keys and roles"),
-    **dict.fromkeys(("import-doc", "export", "import", "verify-file"), "Import and export"),
-    **dict.fromkeys(("init", "verify", "upgrade", "rebuild", "demo"), "The ledger"),
     **dict.fromkeys(
-        ("checkpoint", "checkpoints", "prove", "verify-proof", "cosign"), "Checkpoints and proofs"
+        ("verify", "verify-file", "checkpoint", "checkpoints", "prove", "verify-proof", "cosign"),
+        "Checking the record",
     ),
+    **dict.fromkeys(("import-doc", "import-p6", "export", "import"), "Import and export"),
+    **dict.fromkeys(("init", "upgrade", "rebuild", "demo"), "The ledger"),
     **dict.fromkeys(("serve", "web"), "Serving"),
 }
 
@@ -205,21 +219,23 @@ for _path, _function, _examples in (
     (("key", "list"), terminal.key_list, ("key list",)),
     (("export",), files.export_command, ("export ldm-564.jsonl",)),
     (("import",), files.import_command, ("import ldm-564.jsonl --db copy.db",)),
-    (("import-doc",), files.import_doc, ("import-doc LDM-564-2022-08-13.txt",)),
+    (
+        ("import-doc",),
+        files.import_doc,
+        ("import-doc LDM-564-2022-08-13.txt", "import-doc LDM-564-2019-05-20.txt --dry-run"),
+    ),
+    (
+        ("import-p6",),
+        files.import_p6,
+        ("import-p6 201904-ME.xls", "import-p6 201802-ME.csv --rfc RFC-600 --dry-run"),
+    ),
     (("verify-file",), files.verify_file, ("verify-file ldm-564.jsonl --ledger-id HASH",)),
     (
         ("verify-proof",),
         proofs.verify_proof,
-        (
-            "verify-proof event-5.tlog-proof --log-key ledger.key",
-            "verify-proof extends.proof --log-key ledger.key --from rfc-781.checkpoint",
-        ),
+        ("verify-proof event-1234.tlog-proof --key ledger.vkey",),
     ),
-    (
-        ("cosign",),
-        proofs.cosign,
-        ("cosign now.checkpoint --key witness.pem", "cosign --key witness.pem --key-line"),
-    ),
+    (("cosign",), proofs.cosign, ("cosign checkpoint.txt --key witness.pem",)),
     (("upgrade",), upkeep.upgrade, ("upgrade", "upgrade --db postgresql+psycopg://ci@db/plan")),
     (("rebuild",), upkeep.rebuild, ("rebuild",)),
     (("demo",), terminal.demo, ("demo", "demo --keep ./demo")),

@@ -53,9 +53,13 @@ def import_doc(
         str | None,
         typer.Option(help="effective date of the changes (default: its 'Latest Revision')"),
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="list the events it would append; append none")
+    ] = False,
     json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
 ) -> None:
-    """Import an LDM-564 revision: append the events that make the plan equal to it (admin).
+    """Import an LDM-564 revision: append the events that make the plan as of its date
+    equal to it (admin). Revisions may come in any order.
 
     Importing the same file again appends nothing.
     """
@@ -63,7 +67,37 @@ def import_doc(
 
     answer(
         ctx,
-        lambda: ImportRevision(path=file, on=date),  # type: ignore[arg-type]
+        lambda: ImportRevision(path=file, on=date, dry_run=dry_run),  # type: ignore[arg-type]
+        as_json=json_,
+        progress=lambda message: typer.echo(message, err=True),
+    )
+
+
+def import_p6(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="a Primavera P6 export, CSV or XLS")],
+    date: Annotated[
+        str | None,
+        typer.Option(help="effective date of the changes (default: the export's month end)"),
+    ] = None,
+    rfc: Annotated[
+        str | None, typer.Option(help="the RFC that approved the export's changes, e.g. RFC-600")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="list the events it would append; append none")
+    ] = False,
+    json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
+) -> None:
+    """Import a P6 export: append the events that make the plan as of its date equal to
+    the export's, dependencies included (admin). Exports and revisions may come in any order.
+
+    Importing the same file again appends nothing.
+    """
+    from ledger.requests import ImportExport
+
+    answer(
+        ctx,
+        lambda: ImportExport(path=file, on=date, rfc=rfc, dry_run=dry_run),  # type: ignore[arg-type]
         as_json=json_,
         progress=lambda message: typer.echo(message, err=True),
     )

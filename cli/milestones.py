@@ -141,6 +141,12 @@ def show_text(detail: MilestoneDetail, screen: Screen = PLAIN) -> str:
         lines.append(paragraph(f"  in          {', '.join(m.releases)}", screen, indent=14))
     if m.aliases:
         lines.append(paragraph(f"  aliases     {', '.join(m.aliases)}", screen, indent=14))
+    if m.depends:
+        lines.append(paragraph(f"  waits for   {', '.join(m.depends)}", screen, indent=14))
+    if detail.needed_by:
+        lines.append(paragraph(f"  needed by   {', '.join(detail.needed_by)}", screen, indent=14))
+    if detail.withdrawn:
+        lines.append("  withdrawn   yes (`milestone reinstate` brings it back)")
     if detail.members:
         lines += ["", rows_text(detail.members, screen)]
     if detail.proposals:

@@ -34,35 +34,21 @@ def _key(value: str) -> str:
 
 def verify_proof(
     ctx: typer.Context,
-    proof: Annotated[
-        Path, typer.Argument(help="the proof file (`milestone prove` wrote it)", metavar="FILE")
-    ],
-    log_key: Annotated[
+    proof: Annotated[Path, typer.Argument(help="the proof file (`milestone prove` wrote it)")],
+    key: Annotated[
         list[str],
         typer.Option(
-            "--log-key",
-            help="a verifier key of the log (`milestone checkpoint --key-line` prints one), "
-            "or a file holding one; repeatable",
-            metavar="KEY",
-            show_default=False,
+            help="a verifier key of the log (name+id+base64, as `milestone checkpoint "
+            "--key-line` prints it), or a file holding one; repeat for several"
         ),
     ],
     witness: Annotated[
         list[str] | None,
-        typer.Option(
-            help="a witness's verifier key that must have cosigned; repeatable",
-            metavar="KEY",
-            show_default=False,
-        ),
+        typer.Option(help="a witness's verifier key that must have cosigned; repeatable"),
     ] = None,
     from_: Annotated[
         Path | None,
-        typer.Option(
-            "--from",
-            help="the older checkpoint you kept (consistency proofs)",
-            metavar="FILE",
-            show_default=False,
-        ),
+        typer.Option("--from", help="the older checkpoint you kept (consistency proofs)"),
     ] = None,
     json_: _JSON = False,
 ) -> None:
@@ -76,7 +62,7 @@ def verify_proof(
         ctx,
         lambda: VerifyProof(
             proof=_text(proof, "proof"),
-            keys=tuple(_key(k) for k in log_key),
+            keys=tuple(_key(k) for k in key),
             witnesses=tuple(_key(w) for w in witness or ()),
             old=_text(from_, "checkpoint (--from)") if from_ else None,
         ),
@@ -86,25 +72,19 @@ def verify_proof(
 
 def cosign(
     ctx: typer.Context,
+    key: Annotated[Path, typer.Option(help="the witness's private key file")],
     checkpoint: Annotated[
-        Path | None,
-        typer.Argument(
-            help="the checkpoint to cosign (a file)", metavar="FILE", show_default=False
-        ),
+        Path | None, typer.Argument(help="the checkpoint to cosign (a file)", show_default=False)
     ] = None,
     name: Annotated[
-        str | None,
-        typer.Option(
-            help="the name the witness signs under (default: from its key)", show_default=False
-        ),
+        str | None, typer.Option(help="the name the witness signs under (default: from its key)")
     ] = None,
     key_line: Annotated[
         bool, typer.Option("--key-line", help="print the witness's verifier key, cosign nothing")
     ] = False,
     json_: _JSON = False,
 ) -> None:
-    """Cosign a checkpoint as a witness (with --key, the witness's key), once it extends the
-    last one this witness cosigned.
+    """Cosign a checkpoint as a witness, once it extends the last one this witness cosigned.
 
     Prints the checkpoint with the witness's signature added; readers require it
     with `milestone verify-proof --witness KEY`.
@@ -115,6 +95,7 @@ def cosign(
         ctx,
         lambda: Cosign(
             checkpoint=_text(checkpoint, "checkpoint") if checkpoint else None,
+            witness_key=str(key),
             name=name,
             key_line=key_line,
         ),

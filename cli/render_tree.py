@@ -60,11 +60,12 @@ def tree_text(report: TreeReport | None) -> str:
 
 
 def approval_text(rfc: str, checkpoint: CheckpointInfo) -> str:
-    """The checkpoint signed at an RFC's approval, in a line or two of `rfc show`."""
+    """The checkpoint signed at an RFC's approval, in a sentence of `rfc show` (the root and
+    the signature are in the checkpoint itself, which the sentence says how to print)."""
     witnessed = f", cosigned by {len(checkpoint.witnesses)}" if checkpoint.witnesses else ""
     return (
-        f"  checkpoint at approval: {checkpoint.size} events, root {checkpoint.root}{witnessed}\n"
-        f"  (`milestone checkpoint --rfc {rfc}` prints it to keep)"
+        f"  A checkpoint of {checkpoint.size} events was signed at its approval{witnessed}; "
+        f"`milestone checkpoint --rfc {rfc}` prints it to keep."
     )
 
 

@@ -141,13 +141,16 @@ def accepting_ledger_options(function: Callable[..., None]) -> Callable[..., Non
             ],
         ),
     ]
+    # A command with a --db or --key of its own (cosign's witness key) keeps it.
+    own = {p.name for p in params}
+    extra = [p for p in extra if p.name.removesuffix("_after") not in own]
     if context is None:
         extra.insert(0, inspect.Parameter("ctx_after", keyword, annotation=typer.Context))
 
     @functools.wraps(function)
     def run(**values: object) -> None:
         ctx = cast(typer.Context, values[context] if context else values.pop("ctx_after"))
-        db, key = values.pop("db_after"), values.pop("key_after")
+        db, key = values.pop("db_after", None), values.pop("key_after", None)
         root = ctx.find_root()
         if isinstance(db, str) and db:
             root.obj = replace(settings_of(ctx), db_url=db_url(db))

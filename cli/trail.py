@@ -72,7 +72,9 @@ def rfc_text(rfc: RfcSummary, screen: Screen = PLAIN) -> str:
         f"  {rfc.state}{version}; opened by {rfc.opened_by}{decided}", screen, indent=2
     )
     if rfc.checkpoint is not None:
-        state += "\n" + render_tree.approval_text(rfc.id, rfc.checkpoint)
+        state += "\n" + paragraph(
+            render_tree.approval_text(rfc.id, rfc.checkpoint), screen, indent=2
+        )
     none = "No changes proposed under it yet." if rfc.state == "open" else "No changes under it."
     changes = entries_text(rfc.changes, screen, empty=none)
     return f"{head}\n{state}\n\n{changes}"

@@ -7,6 +7,7 @@ satisfy. Facts are past tense and carry no behaviour.
 
 from __future__ import annotations
 
+import datetime
 import re
 from datetime import date
 from typing import Any, ClassVar, Literal
@@ -166,6 +167,30 @@ class MilestoneRenamed(Fact):
     new_code: str
 
 
+class MilestoneReinstated(Fact):
+    """A withdrawn milestone came back into the plan, as it was when it left."""
+
+    type: ClassVar[str] = "milestone.reinstated"
+    code: str
+    reason: str
+
+
+class MilestoneDepends(Fact):
+    """A milestone now waits for another one (`predecessor`)."""
+
+    type: ClassVar[str] = "milestone.depends"
+    code: str
+    predecessor: str
+
+
+class MilestoneIndependent(Fact):
+    """A milestone no longer waits for `predecessor`."""
+
+    type: ClassVar[str] = "milestone.independent"
+    code: str
+    predecessor: str
+
+
 # --- change control ----------------------------------------------------------------------
 
 
@@ -196,22 +221,28 @@ class RfcRejected(Fact):
 
 
 class ChangeRecordRow(BaseModel):
-    """One row of a document's change record, as the imported revision states it."""
+    """One row of a document's change record, as the imported revision states it.
+
+    `date` is None for a draft's newest row, which has no date yet (`TBD 2019-XX-XX`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     version: str | None = None
-    date: date
+    # Spelled `datetime.date`: a field named `date` would shadow the type in its own annotation.
+    date: datetime.date | None = None
     description: str
     owner: str = ""
     rfc: str | None = None
 
 
 class RevisionImported(Fact):
-    """A revision of the plan document was imported; the events before this one
-    (back to the previous import) brought the ledger to that revision's plan.
+    """A revision of the plan (an LDM-564 document or a P6 export) was imported: the events
+    of the same append brought the plan as of `document_date` to that revision's, and (when
+    the ledger already held later changes) restored the plan those changes were made on.
 
     `change_record` keeps the document's change record as the document states it,
-    including rows that name no RFC (and so became no `rfc.approved` event)."""
+    including rows that name no RFC (and so became no `rfc.approved` event). `warnings`
+    are what the source says inconsistently (a milestone listed twice with different
+    dates, a code of unusual shape); `milestone check` lists them."""
 
     type: ClassVar[str] = "revision.imported"
     source: str
@@ -219,6 +250,8 @@ class RevisionImported(Fact):
     sha256: str
     counts: dict[str, int]
     change_record: tuple[ChangeRecordRow, ...] = ()
+    kind: Literal["ldm564", "p6"] = "ldm564"
+    warnings: tuple[str, ...] = ()
 
 
 FACTS: dict[str, type[Fact]] = {
@@ -239,6 +272,9 @@ FACTS: dict[str, type[Fact]] = {
         MilestoneReopened,
         MilestoneWithdrawn,
         MilestoneRenamed,
+        MilestoneReinstated,
+        MilestoneDepends,
+        MilestoneIndependent,
         RfcOpened,
         RfcApproved,
         RfcRejected,

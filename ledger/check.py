@@ -60,6 +60,17 @@ def check(view: View) -> list[Oddity]:
                         "under it is still open",
                     )
                 )
+        for code in m.depends:
+            before = live.get(code)
+            if before is not None and m.completed is None and m.forecast < before.forecast:
+                found.append(
+                    Oddity(
+                        "before-predecessor",
+                        m.code,
+                        f"{m.code} is forecast {m.forecast}, before {before.code} "
+                        f"({before.forecast}), which it waits for",
+                    )
+                )
     for seq, message in state.oddities:
         found.append(Oddity("log", f"#{seq}", message))
     for rfc_id, events in sorted(state.pending.items()):

@@ -46,6 +46,9 @@ _TEXT: dict[str, Callable[[dict[str, Any]], str]] = {
     "milestone.reopened": lambda d: f"reopened {d['code']}: {d['reason']}",
     "milestone.withdrawn": lambda d: f"withdrew {d['code']}: {d['reason']}",
     "milestone.renamed": lambda d: f"renamed {d['code']} to {d['new_code']}",
+    "milestone.reinstated": lambda d: f"reinstated {d['code']}: {d['reason']}",
+    "milestone.depends": lambda d: f"made {d['code']} wait for {d['predecessor']}",
+    "milestone.independent": lambda d: f"{d['code']} no longer waits for {d['predecessor']}",
     "rfc.opened": lambda d: f"opened {d['id']} {d['title']!r}",
     "rfc.approved": lambda d: (
         f"approved {d['id']} on {d['on']}"
@@ -54,16 +57,25 @@ _TEXT: dict[str, Callable[[dict[str, Any]], str]] = {
     "rfc.rejected": lambda d: (
         f"rejected {d['id']}" + (f": {d['reason']}" if d.get("reason") else "")
     ),
-    "revision.imported": lambda d: f"imported {d['source']} of {d['document_date']}",
+    "revision.imported": lambda d: (
+        f"imported {'P6 export' if d.get('kind') == 'p6' else 'LDM-564'} {d['source']} "
+        f"of {d['document_date']}"
+        + (f" ({len(d['warnings'])} warning(s))" if d.get("warnings") else "")
+    ),
 }
 
 
 def describe(event: Recorded) -> str:
     """What an event says, in a short line for people."""
-    text = _TEXT.get(event.type)
+    return describe_fact(event.type, event.data)
+
+
+def describe_fact(type_: str, data: dict[str, Any]) -> str:
+    """What a fact of type `type_` with `data` says (recorded or not yet), in a short line."""
+    text = _TEXT.get(type_)
     if text is None:
-        return event.type
+        return type_
     try:
-        return text(event.data)
+        return text(data)
     except (KeyError, ValueError, TypeError):
-        return f"{event.type} (malformed data)"
+        return f"{type_} (malformed data)"

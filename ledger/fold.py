@@ -1,5 +1,9 @@
 """The fold: one small `apply` case per event type. Pure, and never raises.
 
+The cases for milestone changes are in `ledger.fold_milestones`; the ledger's own
+facts (keys, roles, RFCs, imports) and the change-control rule that holds a change
+until its RFC is approved are here.
+
 A change that names an RFC takes effect only once that RFC is approved: until
 then it waits in `state.pending`; approval applies all of them at once, and a
 rejection drops them. Whatever cannot be applied (a completion of an unknown
@@ -8,21 +12,11 @@ milestone, say) is noted in `state.oddities` for `milestone check`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 
-from ledger.rules import forecast_after_baseline_move
-from ledger.state import KeyInfo, Milestone, PlanState, Recorded, Rfc
-
-Handler = Callable[[PlanState, Recorded], None]
-
-
-def _milestone(state: PlanState, event: Recorded) -> Milestone | None:
-    code = state.resolve(event.data.get("code", event.subject))
-    if code is None:
-        state.oddities.append((event.seq, f"{event.type} names unknown milestone {event.subject}"))
-        return None
-    return state.milestones[code]
+from ledger.fold_milestones import CHANGES, Handler
+from ledger.state import KeyInfo, PlanState, Recorded, Rfc
 
 
 def _created(state: PlanState, event: Recorded) -> None:
@@ -56,94 +50,6 @@ def _role_revoked(state: PlanState, event: Recorded) -> None:
     state.roles.get(event.data["actor"], set()).discard(event.data["role"])
 
 
-def _defined(state: PlanState, event: Recorded) -> None:
-    data = event.data
-    code = data["code"]
-    if code in state.milestones or code in state.aliases:
-        state.oddities.append((event.seq, f"{code} defined again"))
-        return
-    state.milestones[code] = Milestone(
-        code=code,
-        level=data["level"],
-        title=data["title"],
-        baseline=data["baseline"],
-        forecast=data["forecast"],
-        defined_seq=event.seq,
-        releases=list(data.get("releases", ())),
-    )
-
-
-def _retitled(state: PlanState, event: Recorded) -> None:
-    if (m := _milestone(state, event)) is not None:
-        m.title = event.data["title"]
-
-
-def _linked(state: PlanState, event: Recorded) -> None:
-    if (m := _milestone(state, event)) is not None:
-        release = state.resolve(event.data["release"]) or event.data["release"]
-        if release not in m.releases:
-            m.releases.append(release)
-
-
-def _unlinked(state: PlanState, event: Recorded) -> None:
-    if (m := _milestone(state, event)) is not None:
-        release = state.resolve(event.data["release"]) or event.data["release"]
-        if release in m.releases:
-            m.releases.remove(release)
-
-
-def _forecast_moved(state: PlanState, event: Recorded) -> None:
-    if (m := _milestone(state, event)) is not None:
-        m.forecast = event.data["to"]
-
-
-def _baseline_moved(state: PlanState, event: Recorded) -> None:
-    if (m := _milestone(state, event)) is not None:
-        m.forecast = forecast_after_baseline_move(
-            baseline=m.baseline, forecast=m.forecast, to=event.data["to"]
-        )
-        m.baseline = event.data["to"]
-
-
-def _completed(state: PlanState, event: Recorded) -> None:
-    if (m := _milestone(state, event)) is not None:
-        m.completed = event.data["on"]
-        m.completed_by = event.actor
-        m.completed_seq = event.seq
-
-
-def _reopened(state: PlanState, event: Recorded) -> None:
-    if (m := _milestone(state, event)) is not None:
-        m.completed = m.completed_by = m.completed_seq = None
-
-
-def _withdrawn(state: PlanState, event: Recorded) -> None:
-    if (m := _milestone(state, event)) is not None:
-        m.withdrawn = True
-
-
-def _renamed(state: PlanState, event: Recorded) -> None:
-    m = _milestone(state, event)
-    new = event.data["new_code"]
-    if m is None:
-        return
-    if new in state.milestones:
-        state.oddities.append((event.seq, f"{m.code} renamed to {new}, which already exists"))
-        return
-    old = m.code
-    del state.milestones[old]
-    m.code = new
-    # Renaming back to an earlier spelling: that spelling is the code again, not an alias.
-    m.aliases = [alias for alias in m.aliases if alias != new]
-    m.aliases.append(old)
-    state.milestones[new] = m
-    state.aliases.pop(new, None)
-    for alias in m.aliases:
-        state.aliases[alias] = new
-    for other in state.milestones.values():
-        other.releases = [new if release == old else release for release in other.releases]
-
-
 def _rfc_opened(state: PlanState, event: Recorded) -> None:
     rfc_id = event.data["id"]
     if rfc_id in state.rfcs:
@@ -173,7 +79,7 @@ def _decide(state: PlanState, event: Recorded, outcome: str) -> Rfc | None:
 def _rfc_approved(state: PlanState, event: Recorded) -> None:
     if _decide(state, event, "approved") is not None:
         for change in state.pending.pop(event.data["id"], ()):
-            _CHANGES[change.type](state, change)
+            CHANGES[change.type](state, change)
 
 
 def _rfc_rejected(state: PlanState, event: Recorded) -> None:
@@ -181,23 +87,13 @@ def _rfc_rejected(state: PlanState, event: Recorded) -> None:
         state.pending.pop(event.data["id"], None)
 
 
-def _nothing(state: PlanState, event: Recorded) -> None:
-    """Facts that record provenance only (an import's summary) change no state."""
+def _revision_imported(state: PlanState, event: Recorded) -> None:
+    # An import's summary changes no milestone; what its source said inconsistently is
+    # kept for `milestone check`.
+    source = event.data.get("source", event.subject)
+    for warning in event.data.get("warnings", ()):
+        state.oddities.append((event.seq, f"{source}: {warning}"))
 
-
-#: Changes to milestones: these wait for their RFC's approval.
-_CHANGES: dict[str, Handler] = {
-    "milestone.defined": _defined,
-    "milestone.retitled": _retitled,
-    "milestone.linked": _linked,
-    "milestone.unlinked": _unlinked,
-    "milestone.forecast_moved": _forecast_moved,
-    "milestone.baseline_moved": _baseline_moved,
-    "milestone.completed": _completed,
-    "milestone.reopened": _reopened,
-    "milestone.withdrawn": _withdrawn,
-    "milestone.renamed": _renamed,
-}
 
 _OTHERS: dict[str, Handler] = {
     "ledger.created": _created,
@@ -208,14 +104,14 @@ _OTHERS: dict[str, Handler] = {
     "rfc.opened": _rfc_opened,
     "rfc.approved": _rfc_approved,
     "rfc.rejected": _rfc_rejected,
-    "revision.imported": _nothing,
+    "revision.imported": _revision_imported,
 }
 
 
 def apply(state: PlanState, event: Recorded) -> None:
     """Fold one event into `state`."""
     state.last = event
-    change = _CHANGES.get(event.type)
+    change = CHANGES.get(event.type)
     if change is None:
         handler = _OTHERS.get(event.type)
         if handler is None:
@@ -235,6 +131,24 @@ def apply(state: PlanState, event: Recorded) -> None:
     elif rfc.state == "approved":
         change(state, event)
     # A rejected RFC's changes never take effect.
+
+
+def takes_effect(state: PlanState, event: Recorded) -> bool:
+    """Whether folding `event` into `state` changes a milestone (judged before it is folded).
+
+    A milestone change does unless it waits for an RFC that is not approved; an approval
+    does when changes wait for it. Nothing else does.
+    """
+    if event.type in CHANGES:
+        if event.rfc is None:
+            return True
+        rfc = state.rfcs.get(event.rfc)
+        return rfc is not None and rfc.state == "approved"
+    if event.type == "rfc.approved":
+        rfc_id = event.data.get("id", event.subject)
+        rfc = state.rfcs.get(rfc_id)
+        return bool(state.pending.get(rfc_id)) and (rfc is None or rfc.state == "open")
+    return False
 
 
 def fold(events: Iterable[Recorded], state: PlanState | None = None) -> PlanState:
@@ -263,6 +177,8 @@ def with_proposals(state: PlanState, rfc_id: str) -> PlanState:
         hypothetical = replace(
             state,
             milestones=dict(state.milestones),
+            # A definition may free a withdrawn milestone's alias (`fold_milestones`).
+            aliases=dict(state.aliases),
             pending=dict(state.pending),
             oddities=list(state.oddities),
         )
@@ -271,5 +187,5 @@ def with_proposals(state: PlanState, rfc_id: str) -> PlanState:
             if code is not None:
                 hypothetical.milestones[code] = state.milestones[code].copy()
     for change in hypothetical.pending.pop(rfc_id):
-        _CHANGES[change.type](hypothetical, change)
+        CHANGES[change.type](hypothetical, change)
     return hypothetical

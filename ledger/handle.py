@@ -183,11 +183,28 @@ def _import_revision(request: rq.ImportRevision, context: Context) -> rs.ImportR
 
     return import_revision_file(
         ledger=context.ledger,
-        signer=context.load_signer(),
+        # A dry run appends nothing, so it signs nothing: it needs no key.
+        signer=None if request.dry_run else context.load_signer(),
         path=request.path,
         on=request.on,
         actor=context.actor,
         progress=context.progress,
+        dry_run=request.dry_run,
+    )
+
+
+def _import_export(request: rq.ImportExport, context: Context) -> rs.ImportResult:
+    from ledger.importer_p6 import import_export_file
+
+    return import_export_file(
+        ledger=context.ledger,
+        signer=None if request.dry_run else context.load_signer(),
+        path=request.path,
+        on=request.on,
+        rfc=request.rfc,
+        actor=context.actor,
+        progress=context.progress,
+        dry_run=request.dry_run,
     )
 
 
@@ -216,6 +233,9 @@ HANDLERS: dict[type[rq.Request], Handler] = {
     rq.UnlinkMilestone: _record,
     rq.WithdrawMilestone: _record,
     rq.RenameMilestone: _record,
+    rq.ReinstateMilestone: _record,
+    rq.DependMilestone: _record,
+    rq.UndependMilestone: _record,
     rq.OpenRfc: _record,
     rq.ApproveRfc: _record,
     rq.RejectRfc: _record,
@@ -224,5 +244,6 @@ HANDLERS: dict[type[rq.Request], Handler] = {
     rq.AddKey: _record,
     rq.RevokeKey: _record,
     rq.ImportRevision: _import_revision,
+    rq.ImportExport: _import_export,
     **PROOF_HANDLERS,
 }

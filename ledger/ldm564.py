@@ -10,9 +10,10 @@ contents) and deliberately strict about content (every release has a due line, e
 a real date). Anything that is not an LDM-564 revision is refused with a ``DocumentError``
 whose one-line message names the source, what is wrong and what would be right.
 
-The parts live in ``ledger.ldm564_record`` (the change record) and
-``ledger.ldm564_section3`` (the releases); this module reads the title page and puts them
-together. Only ``str`` goes in; reading files and decoding bytes is the caller's business.
+The parts live in ``ledger.ldm564_record`` (the change record), ``ledger.ldm564_section3``
+(the releases) and ``ledger.ldm564_entries`` (their Level-3 lines); this module reads the
+title page and puts them together. Only ``str`` goes in; reading files and decoding bytes
+is the caller's business.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ledger.ldm564_entries import Level3Entry
 from ledger.ldm564_record import ChangeRecordEntry, parse_change_record
-from ledger.ldm564_section3 import Level3Entry, Release, parse_section3
+from ledger.ldm564_section3 import Release, parse_section3
 from ledger.ldm564_text import HANDLE, Line, fail, real_date, split_lines
 
 __all__ = [

@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ledger.errors import DocumentError
 from ledger.ldm564_text import DATE_LIKE, Line, fail, normalise, quote, real_date
 
 __all__ = ["ChangeRecordEntry", "parse_change_record"]
@@ -37,20 +36,6 @@ class ChangeRecordEntry:
     def draft(self) -> bool:
         """True for a row not dated yet: the revision it describes is a draft."""
         return self.on is None
-
-    @property
-    def date(self) -> datetime.date:
-        """The row's date, for readers written before draft rows existed.
-
-        Raises `DocumentError` for a draft row rather than inventing a date; read ``on``.
-        """
-        if self.on is None:
-            raise DocumentError(
-                f"the change record row {self.description!r} is a draft's, with no version "
-                "or date yet, and this reader needs a dated row; give the row a date "
-                "(VERSION<TAB>YYYY-MM-DD) or read the row's `on`, which is None for a draft"
-            )
-        return self.on
 
 
 _RFC = re.compile(r"\bRFC-\d+\b")

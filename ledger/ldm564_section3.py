@@ -13,19 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ledger.ldm564_text import HANDLE, Line, fail, normalise, quote, real_date
+from ledger.ldm564_entries import (
+    LEVEL3_START,
+    Level3Entry,
+    due_and_status,
+    level3_entry,
+    starts_entry,
+)
+from ledger.ldm564_text import HANDLE, Line, fail, normalise, quote
 
-__all__ = ["Level3Entry", "Release", "parse_section3"]
-
-
-@dataclass(frozen=True)
-class Level3Entry:
-    """A Level-3 milestone as listed under one release."""
-
-    code: str
-    title: str
-    due: date
-    completed: date | None
+__all__ = ["Release", "parse_section3"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +35,9 @@ class Release:
     completed: date | None
     milestones: tuple[Level3Entry, ...]
     note: str | None
+    #: Lines of the release that mention a due date but are neither its due line nor a
+    #: milestone entry ("line 12 ('...')"): not read, and kept so that they are reported.
+    unread: tuple[str, ...] = ()
 
 
 _SECTION3_HEADING = re.compile(r"^3 Functionality in\b", re.IGNORECASE)
@@ -51,27 +51,8 @@ _DUE_LINE = re.compile(r"^Due:\s*(?P<body>.*)$")
 # Bullets seen in renderings: "-", "•", none (only indentation, stripped with whitespace);
 # "*" and the en dash are there because other Markdown/PDF renderers use them.
 _BULLET = re.compile(r"^[-\u2022*\u2013\u00b7]\s+")
-# Codes are DM-<TEAM>-<n> or a bare DM-<WORD> such as DM-STAFF.
-_LEVEL3_START = re.compile(r"^(?P<code>DM-[A-Z][A-Za-z0-9]*(?:-\d+)?)\s*:\s*(?P<rest>.*)$")
 _FIGURE_CAPTION = re.compile(r"^(?:FIGURE|Figure|TABLE|Table) \d+:")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
-
-
-def _due_and_status(body: str, *, line: Line, source: str) -> tuple[date, date | None]:
-    """Read ``D; completed D2`` / ``D; currently incomplete`` (italics already removed)."""
-    due_text, _, status = body.partition(";")
-    due = real_date(due_text, line=line, what="due date", source=source)
-    status = normalise(status).rstrip(".").strip()
-    if not status or status.lower() == "currently incomplete":
-        return due, None
-    head, _, value = status.partition(" ")
-    if head.lower() != "completed" or not value:
-        raise fail(
-            source,
-            f"unrecognised status {status!r} on {quote(line)}; "
-            "expected 'completed YYYY-MM-DD' or 'currently incomplete'",
-        )
-    return due, real_date(value, line=line, what="completion date", source=source)
 
 
 def _section3_bounds(lines: Sequence[Line], source: str) -> tuple[int, int]:
@@ -120,6 +101,7 @@ class _ReleaseBuilder:
         self.due: tuple[date, date | None] | None = None
         self.milestones: list[Level3Entry] = []
         self.note_parts: list[str] = []
+        self.unread: list[str] = []
 
     def build(self, source: str) -> Release:
         if self.due is None:
@@ -137,6 +119,7 @@ class _ReleaseBuilder:
             completed=self.due[1],
             milestones=tuple(self.milestones),
             note=note,
+            unread=tuple(self.unread),
         )
 
 
@@ -150,43 +133,6 @@ def _is_page_furniture(text: str, titles: Sequence[str]) -> bool:
     if "subject to configuration control" in text:
         return True
     return any(text == title or (len(text) > 20 and title.endswith(text)) for title in titles)
-
-
-def _level3_entry(text: str, *, line: Line, source: str) -> Level3Entry:
-    match = _LEVEL3_START.match(text)
-    assert match is not None  # callers only pass lines that start with a code
-    rest = match.group("rest")
-    # The title may itself contain "Due" or a colon ("JOINTCAL1: Jointcal ..."), so the date
-    # part is the last "Due:" on the line.
-    position = rest.rfind("Due:")
-    if position < 0:
-        raise fail(
-            source,
-            f"Level-3 milestone on {quote(line)} has no due date; expected the line to end "
-            "with '(Due: YYYY-MM-DD; completed YYYY-MM-DD)' or "
-            "'(Due: YYYY-MM-DD; currently incomplete)'",
-        )
-    # Italics wrap the date part in every possible way: "(*Due: ...*)", "*(Due: ...)*",
-    # "(*Due:* D; ...)", "(*Due: D*; ...)" and an unclosed "*(Due: ...". Dropping the
-    # asterisks and brackets around it covers them all without enumerating them.
-    title = normalise(rest[:position].rstrip(" *(\t"))
-    body = rest[position + len("Due:") :].replace("*", "").strip()
-    if body.endswith(")"):
-        body = body[:-1]
-    if "(" in body or ")" in body:
-        raise fail(
-            source,
-            f"cannot read the due part of {quote(line)}; expected "
-            "'(Due: YYYY-MM-DD; completed YYYY-MM-DD)' or "
-            "'(Due: YYYY-MM-DD; currently incomplete)' at the end of the line",
-        )
-    if not title:
-        raise fail(
-            source,
-            f"Level-3 milestone on {quote(line)} has no title; expected 'CODE: Title (Due: ...)'",
-        )
-    due, completed = _due_and_status(body, line=line, source=source)
-    return Level3Entry(code=match.group("code"), title=title, due=due, completed=completed)
 
 
 def _release_heading(
@@ -244,7 +190,7 @@ def _parse_releases(
 
         unbulleted = _BULLET.sub("", text, count=1)
         due_match = _DUE_LINE.match(unbulleted.replace("*", ""))
-        level3_match = _LEVEL3_START.match(unbulleted)
+        level3_match = starts_entry(unbulleted)
 
         if current is None:
             if due_match or level3_match:
@@ -262,7 +208,7 @@ def _parse_releases(
                     f"release {current.label} has a second due line at {quote(line)}; "
                     "expected exactly one due line per release",
                 )
-            current.due = _due_and_status(due_match.group("body"), line=line, source=source)
+            current.due = due_and_status(due_match.group("body"), line=line, source=source)
             continue
 
         if level3_match:
@@ -277,15 +223,19 @@ def _parse_releases(
                     or _is_page_furniture(follow_text, titles)
                     or _RELEASE_HEADING.match(follow_text)
                     or _BULLET.match(follow_text)
-                    or _LEVEL3_START.match(follow_text)
+                    or LEVEL3_START.match(follow_text)
                     or _DUE_LINE.match(follow_text.replace("*", ""))
                 ):
                     break
                 combined = f"{combined} {follow_text}"
                 index += 1
-            current.milestones.append(_level3_entry(combined, line=line, source=source))
+            current.milestones.append(level3_entry(combined, line=line, source=source))
             continue
 
+        if "Due:" in text:
+            # It speaks of a due date but reads as nothing: say so rather than lose it.
+            current.unread.append(quote(line))
+            continue
         # Anything else inside a release is its free-text note, e.g. "No new functionality
         # is associated with this milestone, ...".
         current.note_parts.append(text)

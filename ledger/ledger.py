@@ -154,12 +154,6 @@ class Ledger:
         keys = self.state().keys
         return [views.trusted(row, keys) for row in stored if row.seq <= self._head.position]
 
-    def last_change_after(self, effective: str) -> Recorded | None:
-        """The plan change latest in the plan's order that is effective after `effective`."""
-        with self.store.reading() as conn:
-            row = rows.last_change_after(conn, effective=effective, upto=self._head.position)
-        return self.events([row])[0] if row is not None else None
-
     def today(self) -> str:
         """Today's UTC date, ISO."""
         return self.clock().date().isoformat()

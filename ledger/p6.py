@@ -28,7 +28,7 @@ from ledger.p6_model import Activity, Levels, P6Export, P6Milestone, Relationshi
 from ledger.p6_read import EXPECTED, Tables, read_tables
 from ledger.p6_rows import LIST_CUT, read_activities, read_list_relationships, read_taskpred
 
-__all__ = ["RUBIN", "parse_p6_export", "read_p6_export"]
+__all__ = ["RUBIN", "parse_p6_export", "read_export_bytes", "read_p6_export"]
 
 #: Rubin's rules for levels; pass another `Levels` for a project that names things otherwise.
 RUBIN = Levels()
@@ -206,10 +206,10 @@ def parse_p6_export(*, data: bytes, source: str, levels: Levels = RUBIN) -> P6Ex
     )
 
 
-def read_p6_export(*, path: Path, levels: Levels = RUBIN) -> P6Export:
-    """`parse_p6_export` of a file, named in errors by its file name."""
+def read_export_bytes(path: Path) -> bytes:
+    """The bytes of an export file, or `DocumentError` saying why they cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DocumentError(f"{path}: no such file; give the path of a P6 export") from None
     except IsADirectoryError:
@@ -220,4 +220,8 @@ def read_p6_export(*, path: Path, levels: Levels = RUBIN) -> P6Export:
         raise DocumentError(
             f"{str(path)!r} is not a file name; give the path of a P6 export"
         ) from None
-    return parse_p6_export(data=data, source=path.name, levels=levels)
+
+
+def read_p6_export(*, path: Path, levels: Levels = RUBIN) -> P6Export:
+    """`parse_p6_export` of a file, named in errors by its file name."""
+    return parse_p6_export(data=read_export_bytes(path), source=path.name, levels=levels)

@@ -149,8 +149,12 @@ def _milestones_touched(state: PlanState, change: Recorded) -> set[Key]:
     codes = {state.resolve(name) or name for name in names} | names
     if change.type == "milestone.renamed":
         old = state.resolve(change.subject)
-        # Renaming rewrites every membership in the old code.
-        codes |= {m.code for m in state.milestones.values() if old and old in m.releases}
+        # Renaming rewrites every membership in, and every dependency on, the old code.
+        codes |= {
+            m.code
+            for m in state.milestones.values()
+            if old and (old in m.releases or old in m.depends)
+        }
     return {("milestone", code) for code in codes}
 
 

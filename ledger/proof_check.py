@@ -48,7 +48,7 @@ def open_trusted(
     """
     if not keys:
         raise VerificationFailed(
-            "no log key given: pass --log-key with the verifier key the log signs with "
+            "no log key given: pass --key with the verifier key the log signs with "
             "(`milestone checkpoint --key-line` prints one)"
         )
     opened = verify_note(note=note, verifiers=keys)

@@ -25,8 +25,8 @@ def read_text(path: str, *, what: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise NotFound(f"no {what} at {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"cannot read the {what} at {path}: {error}") from None
+    except (OSError, ValueError) as error:  # ValueError: not UTF-8, or a NUL in the name
+        raise InvalidInput(f"cannot read the {what} at {path!r}: {error}") from None
 
 
 def show_checkpoint(request: rq.ShowCheckpoint, context: Context) -> prs.Result:
@@ -85,12 +85,12 @@ def verify_proof(request: rq.VerifyProof, context: Context) -> prs.Result:
 
 
 def cosign(request: rq.Cosign, context: Context) -> prs.Result:
-    """Cosign a checkpoint with the caller's key as a witness's, after checking it extends
-    the last this witness cosigned."""
+    """Cosign a checkpoint with a witness's key, after checking it extends its last."""
+    from ledger.signing import load_key_file
     from ledger.witness import cosign as cosign_checkpoint
     from ledger.witness import witness_name
 
-    witness = context.load_signer()
+    witness = load_key_file(Path(request.witness_key))
     if request.checkpoint is None:
         name = request.name or witness_name(witness)
         return prs.KeyLineResult(key_line=witness.verifier_key(name=name).encode(), origin="")

@@ -41,6 +41,7 @@ class MilestoneRow:
     releases: list[str]
     aliases: list[str]
     days_late: int | None = None  # how many days past its forecast, when it is late
+    depends: list[str] = field(default_factory=list)  # the milestones it waits for
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def row(milestone: Milestone, today: str) -> MilestoneRow:
         releases=list(milestone.releases),
         aliases=list(milestone.aliases),
         days_late=late_by,
+        depends=list(milestone.depends),
     )
 
 
@@ -140,6 +142,8 @@ class MilestoneDetail:
     members: list[MilestoneRow]
     proposals: list[Proposal]
     as_of: str
+    #: The milestones in the plan that wait for this one (its successors), by code.
+    needed_by: list[str] = field(default_factory=list)
 
 
 def show(view: View, code: str) -> MilestoneDetail:
@@ -164,6 +168,11 @@ def show(view: View, code: str) -> MilestoneDetail:
         [row(m, view.today) for m in members],
         proposals,
         view.label,
+        sorted(
+            m.code
+            for m in state.milestones.values()
+            if milestone.code in m.depends and not m.withdrawn
+        ),
     )
 
 

@@ -11,6 +11,8 @@ state and raises a typed error to refuse.
 from __future__ import annotations
 
 import difflib
+from collections import deque
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from ledger.checks import check_rfc_id
@@ -233,9 +235,47 @@ def live_milestone(state: PlanState, code: str) -> Milestone:
     if milestone.withdrawn:
         raise Refused(
             f"{milestone.code} was withdrawn from the plan; a withdrawn milestone cannot "
-            "change (define a new one if the work is back)"
+            f"change (`milestone reinstate {milestone.code} --reason TEXT` brings it back)"
         )
     return milestone
+
+
+def withdrawn_milestone(state: PlanState, code: str) -> Milestone:
+    """The milestone named by `code`, refused unless it was withdrawn (so it can come back)."""
+    milestone = find_milestone(state, code)
+    if not milestone.withdrawn:
+        raise Refused(f"{milestone.code} is in the plan, not withdrawn; nothing to reinstate")
+    return milestone
+
+
+def require_no_cycle(
+    predecessors: Callable[[str], Iterable[str]], *, code: str, predecessor: str
+) -> None:
+    """Refuse a dependency of `code` on `predecessor` that would make a milestone wait for
+    itself: `predecessor` already waits, directly or through others, for `code`.
+
+    `predecessors(c)` gives the codes `c` waits for (a state's, or an import's plan).
+    """
+    if code == predecessor:
+        raise Refused(f"{code} cannot wait for itself; name another milestone with --on")
+    came_from = {predecessor: predecessor}
+    queue = deque([predecessor])
+    while queue:
+        current = queue.popleft()
+        for earlier in predecessors(current):
+            if earlier in came_from:
+                continue
+            came_from[earlier] = current
+            if earlier == code:
+                chain = [code]
+                while chain[-1] != predecessor:
+                    chain.append(came_from[chain[-1]])
+                path = " after ".join(reversed(chain))
+                raise Refused(
+                    f"{predecessor} already waits for {code} ({path}), so {code} cannot "
+                    f"wait for {predecessor}: that would be a loop"
+                )
+            queue.append(earlier)
 
 
 def forecast_after_baseline_move(*, baseline: str, forecast: str, to: str) -> str:

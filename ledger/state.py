@@ -59,6 +59,8 @@ class Milestone:
     completed_seq: int | None = None
     withdrawn: bool = False
     aliases: list[str] = field(default_factory=list)
+    #: The codes of the milestones it waits for (its predecessors), in the order added.
+    depends: list[str] = field(default_factory=list)
 
     @property
     def team(self) -> str | None:
@@ -92,6 +94,7 @@ class Milestone:
             self.completed_seq,
             self.withdrawn,
             list(self.aliases),
+            list(self.depends),
         )
 
 

@@ -100,3 +100,13 @@ def open_ledger(db_url: str, admin_key: Signer) -> Iterator[Ledger]:
     )
     yield book
     book.close()
+
+
+def assert_verifies(ledger: Ledger) -> None:
+    """Fail unless the ledger's whole stored log verifies (tests that import call this after)."""
+    from ledger.verify import verify_rows
+
+    ledger.refresh()
+    report = verify_rows(ledger.store.iter_all())
+    assert report.ok, f"verify failed at #{report.failure.seq}: {report.failure.reason}"
+    assert report.checked == ledger.length

@@ -383,7 +383,7 @@ def _python_verifies(real, proof, *, witnessed=False):
 
     files = real["files"]
     path = real["keep"]("check.proof", json.dumps(proof))
-    words = ["verify-proof", path, "--log-key", files["log_key"]]
+    words = ["verify-proof", path, "--key", files["log_key"]]
     words += ["--witness", files["witness_key"]] if witnessed else []
     return CliRunner().invoke(app, words).exit_code
 

@@ -18,7 +18,7 @@ from ldm564_reference import section3_lines
 from pmcs_files import EXPORT_2018, EXPORT_2019, pmcs_path
 
 from ledger.errors import DocumentError
-from ledger.importer import target_plan
+from ledger.import_targets import target_plan
 from ledger.ldm564 import Revision
 from ledger.p6 import parse_p6_export, read_p6_export
 from ledger.p6_links import MilestoneDependency, milestone_dependencies
@@ -264,14 +264,17 @@ def test_the_rewritten_titles_are_the_2018_revisions_own(
 def test_the_export_becomes_the_targets_of_an_ldm564_import(april_2019: P6Export) -> None:
     revision = export_revision(export=april_2019)
 
-    targets = target_plan(revision, source=EXPORT_2019)
+    targets = target_plan(revision, source=EXPORT_2019).milestones
 
     assert revision.latest_revision == date(2019, 4, 30)
     assert revision.change_record == ()
     assert len(targets) == 28 + 97
     assert targets["LDM-503-02"].title == "HSC reprocessing"
     assert targets["DM-AP-1"].releases == ("LDM-503-02", "LDM-503-03")
-    assert (targets["DM-AP-8"].due, targets["DM-AP-8"].completed) == ("2019-01-04", "2019-01-17")
+    assert (targets["DM-AP-8"].baseline, targets["DM-AP-8"].completed) == (
+        "2019-01-04",
+        "2019-01-17",
+    )
 
 
 def test_an_export_without_a_month_end_needs_a_date(april_2019: P6Export) -> None:

@@ -77,7 +77,7 @@ def test_a_checkpoint_is_a_signed_note_of_the_head(run, audited):
 def test_an_event_proved_in_a_new_checkpoint_verifies_offline(run, audited, tmp_path):
     proof = _write(tmp_path, "p.tlog-proof", ok(run("prove", "5")))
 
-    out = ok(run("verify-proof", proof, "--log-key", audited["key"]))
+    out = ok(run("verify-proof", proof, "--key", audited["key"]))
 
     assert proof.read_text().startswith("c2sp.org/tlog-proof@v1\nextra ")
     assert "OK: event #5 is in milestone-ledger/" in out
@@ -89,7 +89,7 @@ def test_an_event_proved_in_the_approvals_checkpoint_verifies_as_json_too(run, a
     proof = _write(tmp_path, "p.json", text)
     key = _write(tmp_path, "log.key", audited["key"] + "\n")
 
-    out = ok(run("verify-proof", proof, "--log-key", key, "--json"))
+    out = ok(run("verify-proof", proof, "--key", key, "--json"))
 
     assert json.loads(text)["checkpoint"] == audited["rfc1"].read_text()
     assert json.loads(out)["seq"] == 6
@@ -100,7 +100,7 @@ def test_the_log_now_extends_the_approvals_checkpoint(run, audited, tmp_path):
     text = ok(run("prove", "--from", audited["rfc1"], "--to", audited["now"]))
     proof = _write(tmp_path, "ext.proof", text)
 
-    out = ok(run("verify-proof", proof, "--log-key", audited["key"], "--from", audited["rfc1"]))
+    out = ok(run("verify-proof", proof, "--key", audited["key"], "--from", audited["rfc1"]))
 
     assert "OK: the log of 7 events extends the log of 6 events" in out
 
@@ -137,7 +137,7 @@ def test_a_mutated_inclusion_proof_is_refused(run, audited, tmp_path, mutation):
     bad = MUTATIONS[mutation](good)
     assert bad != good
 
-    result = run("verify-proof", _write(tmp_path, "bad", bad), "--log-key", audited["key"])
+    result = run("verify-proof", _write(tmp_path, "bad", bad), "--key", audited["key"])
 
     assert result.exit_code == 9, result.output
     assert result.output.startswith("error: ") and result.output.count("\n") == 1
@@ -149,8 +149,8 @@ def test_a_mutated_consistency_proof_or_the_wrong_start_is_refused(run, audited,
     proof = _write(tmp_path, "ext", good)
 
     refusals = [
-        run("verify-proof", flipped, "--log-key", audited["key"]),
-        run("verify-proof", proof, "--log-key", audited["key"], "--from", audited["now"]),
+        run("verify-proof", flipped, "--key", audited["key"]),
+        run("verify-proof", proof, "--key", audited["key"], "--from", audited["now"]),
     ]
 
     assert [r.exit_code for r in refusals] == [9, 9]
@@ -163,7 +163,7 @@ def test_a_key_that_did_not_sign_is_not_trusted(run, audited, tmp_path):
     proof = _write(tmp_path, "p", ok(run("prove", "5")))
     other = ok(run("cosign", "--key", tmp_path / "mallory.pem", "--key-line")).strip()
 
-    result = run("verify-proof", proof, "--log-key", other)
+    result = run("verify-proof", proof, "--key", other)
 
     assert result.exit_code == 9
     assert "not signed by any trusted key" in result.output
@@ -211,7 +211,7 @@ def test_checkpoints_lists_the_approvals_and_rfc_show_names_its_checkpoint(run, 
     data = json.loads(ok(run("checkpoints", "--json")))
 
     assert "RFC-1" in listed
-    assert "checkpoint at approval: 6 events" in shown
+    assert "A checkpoint of 6 events was signed at its approval" in shown
     assert [(c["size"], c["rfc"]) for c in data] == [(6, "RFC-1")]
     assert data[0]["note"] == audited["rfc1"].read_text()
 

@@ -69,14 +69,12 @@ def test_upgrade_migrates_a_version_1_ledger_and_rebuilds_its_plan(run, db_url, 
 
     assert refused.exit_code == 7 and "Run `milestone upgrade` once" in refused.output
     assert result.exit_code == 0, result.output
-    assert f"from schema version 1 to {schema.SCHEMA_VERSION}; rebuilt its plan from 8 events" in (
-        result.stdout
-    )
-    assert "schema version 1 -> 2" in result.stderr
+    assert "from schema version 1 to 3; rebuilt its plan from 8 events" in result.stdout
+    assert "schema version 1 -> 3" in result.stderr
     assert json.loads(again.stdout) == {
         "where": old,
-        "schema_before": 2,
-        "schema_after": 2,
+        "schema_before": 3,
+        "schema_after": 3,
         "events": 8,
     }
     assert run("plan", "--json", url=old).output == run("plan", "--json").output

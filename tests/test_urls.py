@@ -25,7 +25,6 @@ SAMPLES: list[rq.Request] = [
     rq.ShowRfc(rfc="RFC-781"),
     rq.ListRfcs(),
     rq.ShowCheckpoint(rfc="RFC-781"),
-    rq.ShowCheckpoint(key_line=True),
     rq.ListCheckpoints(),
     rq.Prove(seq=12),
 ]

@@ -83,6 +83,18 @@ def test_a_milestone_page_shows_its_dates_and_its_whole_history(
     assert "2022-08-13 23:59:59" in text  # effective, beside the recorded time
 
 
+def test_a_milestone_page_links_what_it_waits_for_and_what_waits_for_it(
+    web: httpx.Client,
+) -> None:
+    waiting = web.get(f"/milestone/{urllib.parse.quote(HOSTILE_CODE, safe='')}")
+    awaited = web.get("/milestone/DM-AP-18")
+
+    assert "Waits for DM-AP-18" in text_of(waiting.text)
+    assert 'href="/milestone/DM-AP-18' in waiting.text
+    assert f"Needed by {HOSTILE_CODE}" in text_of(awaited.text)
+    assert f'href="/milestone/{HOSTILE_CODE}' in awaited.text
+
+
 def test_a_level_2_milestone_lists_the_milestones_under_it(web: httpx.Client) -> None:
     page = web.get("/milestone/LDM-503-02", params={"as_of": "2018-04-13"})
 

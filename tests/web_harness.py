@@ -64,6 +64,7 @@ def import_ldm564(folder: Path) -> Imported:
         "define", HOSTILE_CODE, HOSTILE_TITLE, "--due", "2031-01-31", "--level", "3",
         "--rfc", HOSTILE_RFC,
     )  # fmt: skip
+    ledger.cli("depend", HOSTILE_CODE, "--on", "DM-AP-18", "--rfc", HOSTILE_RFC)
     ledger.cli("rfc", "approve", HOSTILE_RFC, "--version", "9.0")
     return ledger
 

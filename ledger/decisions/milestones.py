@@ -1,5 +1,5 @@
-"""What defining, moving, completing, reopening, retitling, linking, withdrawing and
-renaming a milestone record."""
+"""What defining, moving, completing, reopening, retitling, linking, withdrawing,
+reinstating, renaming and making depend a milestone record."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from events.catalogue import (
     ForecastMoved,
     MilestoneCompleted,
     MilestoneDefined,
+    MilestoneDepends,
+    MilestoneIndependent,
     MilestoneLinked,
+    MilestoneReinstated,
     MilestoneRenamed,
     MilestoneReopened,
     MilestoneRetitled,
@@ -22,16 +25,19 @@ from ledger.errors import InvalidInput, Refused
 from ledger.requests import (
     CompleteMilestone,
     DefineMilestone,
+    DependMilestone,
     LinkMilestone,
     Membership,
     MoveMilestone,
+    ReinstateMilestone,
     RenameMilestone,
     ReopenMilestone,
     RetitleMilestone,
+    UndependMilestone,
     UnlinkMilestone,
     WithdrawMilestone,
 )
-from ledger.rules import live_milestone, require_new_code
+from ledger.rules import live_milestone, require_new_code, require_no_cycle, withdrawn_milestone
 from ledger.state import PlanState
 
 
@@ -40,6 +46,11 @@ def define(state: PlanState, request: DefineMilestone, *, today: date) -> list[D
     code = request.code
     if (existing := state.resolve(code)) is not None:
         found = state.milestones[existing]
+        if found.withdrawn:
+            raise Refused(
+                f"{code} was withdrawn from the plan ({found.title!r}); bring it back with "
+                f"`milestone reinstate {found.code} --reason TEXT`, or choose another code"
+            )
         raise Refused(
             f"{code} is already in the plan ({found.title!r}, due {found.forecast}); "
             "use retitle, move or link to change it"
@@ -162,3 +173,40 @@ def rename(state: PlanState, request: RenameMilestone, *, today: date) -> list[D
         doing = f"renaming {milestone.code}"
         require_new_code(state, new_code, doing=doing, renaming=milestone.code)
     return [Draft(MilestoneRenamed(code=milestone.code, new_code=new_code), milestone.code)]
+
+
+def reinstate(state: PlanState, request: ReinstateMilestone, *, today: date) -> list[Draft]:
+    """A withdrawn milestone back in the plan, with the title, dates and links it had."""
+    milestone = withdrawn_milestone(state, request.code)
+    fact = MilestoneReinstated(code=milestone.code, reason=request.reason)
+    return [Draft(fact, milestone.code)]
+
+
+def depend(state: PlanState, request: DependMilestone, *, today: date) -> list[Draft]:
+    """A milestone waiting for another one it does not wait for yet, closing no loop."""
+    milestone = live_milestone(state, request.code)
+    predecessor = live_milestone(state, request.on)
+    if predecessor.code in milestone.depends:
+        raise Refused(f"{milestone.code} already waits for {predecessor.code}")
+
+    def waits_for(code: str) -> list[str]:
+        found = state.milestones.get(code)
+        return found.depends if found is not None else []
+
+    require_no_cycle(waits_for, code=milestone.code, predecessor=predecessor.code)
+    fact = MilestoneDepends(code=milestone.code, predecessor=predecessor.code)
+    return [Draft(fact, milestone.code)]
+
+
+def undepend(state: PlanState, request: UndependMilestone, *, today: date) -> list[Draft]:
+    """A milestone no longer waiting for one it waits for."""
+    milestone = live_milestone(state, request.code)
+    predecessor = state.resolve(request.on) or request.on
+    if predecessor not in milestone.depends:
+        waits = ", ".join(milestone.depends) or "nothing"
+        raise Refused(
+            f"{milestone.code} does not wait for {request.on} (it waits for {waits}); "
+            "nothing to undo"
+        )
+    fact = MilestoneIndependent(code=milestone.code, predecessor=predecessor)
+    return [Draft(fact, milestone.code)]

@@ -1,4 +1,5 @@
-"""Changes to change control, roles and keys, and the import of a document revision."""
+"""Changes to change control, roles and keys, and the imports of document revisions and
+P6 exports."""
 
 from __future__ import annotations
 
@@ -170,17 +171,43 @@ class RevokeKey(Change):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImportRevision(Change):
-    """Import an LDM-564 revision: append the events that make the plan equal to it (admin).
-
-    Importing the same file again appends nothing.
+    """Import an LDM-564 revision: append the events that make the plan as of its date
+    equal to it (admin). Importing the same file again appends nothing; with `dry_run`
+    nothing is appended and the events are listed instead.
     """
 
     NEEDS: ClassVar[Needs] = Needs("admin", "import document revisions")
     path: Path
     on: date | None = None  # the changes' effective date (default: the revision's own)
+    dry_run: bool = False
 
     def __post_init__(self) -> None:
         self._set("on", check_date(self.on, what="--date"))
+
+    @property
+    def needs(self) -> Needs:
+        """An admin."""
+        return self.NEEDS
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportExport(Change):
+    """Import a Primavera P6 export (CSV or XLS): append the events that make the plan as
+    of its date equal to the export's (admin). `rfc` names the RFC that approved them, as a
+    document's change record would: the import records its approval on the export's date
+    unless the ledger approved it by then. Importing the same file again appends nothing;
+    with `dry_run` nothing is appended.
+    """
+
+    NEEDS: ClassVar[Needs] = Needs("admin", "import P6 exports")
+    path: Path
+    on: date | None = None  # the changes' effective date (default: the export's month end)
+    rfc: str | None = None
+    dry_run: bool = False
+
+    def __post_init__(self) -> None:
+        self._set("on", check_date(self.on, what="--date"))
+        self._set("rfc", None if self.rfc is None else check_rfc_id(self.rfc))
 
     @property
     def needs(self) -> Needs:

@@ -51,10 +51,9 @@ class Prove(Read):
     """Prove an event is in a checkpoint, or that a checkpoint extends an older one.
 
     `prove SEQ` proves event SEQ in a checkpoint of the head signed now by your
-    key (or, at a terminal, in --checkpoint FILE); `prove --from OLD --to NEW`
-    proves the log of NEW extends that of OLD (NEW defaults to a checkpoint of
-    the head). The proof is checked offline by `milestone verify-proof`, or any
-    C2SP tool.
+    key (or in --checkpoint FILE); `prove --from OLD --to NEW` proves the log
+    of NEW extends that of OLD (NEW defaults to a checkpoint of the head). The
+    proof is checked offline by `milestone verify-proof`, or any C2SP tool.
     """
 
     WORDS = ("prove",)
@@ -115,12 +114,13 @@ class VerifyProof(Read):
 class Cosign(Request):
     """Cosign a checkpoint as a witness, once it extends the last one this witness cosigned.
 
-    `checkpoint` is the signed note's text; the witness's key is the caller's
-    (a terminal's --key) and `name` the name it signs under. With `key_line`,
-    nothing is cosigned: the answer is the witness's verifier key.
+    `checkpoint` is the signed note's text and `witness_key` the path of the
+    witness's private key; `name` is the name the witness signs under. With
+    `key_line`, nothing is cosigned: the answer is the witness's verifier key.
     """
 
     checkpoint: str | None
+    witness_key: str
     name: str | None = None
     key_line: bool = False
 

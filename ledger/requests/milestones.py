@@ -1,4 +1,5 @@
-"""Changes to milestones: define, move, complete, reopen, retitle, link, withdraw, rename."""
+"""Changes to milestones: define, move, complete, reopen, retitle, link, withdraw, rename,
+reinstate, depend."""
 
 from __future__ import annotations
 
@@ -223,3 +224,45 @@ class RenameMilestone(MilestoneChange):
     def __post_init__(self) -> None:
         self._set("new_code", check_code(self.new_code, what="new code"))
         self._set("rfc", _rfc(self.rfc))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReinstateMilestone(MilestoneChange):
+    """Bring a withdrawn milestone back into the plan, as it was when it left."""
+
+    WORDS = ("reinstate",)
+    EXAMPLES = ('reinstate DM-DAX-5 --reason "back in the 2022 plan" --rfc RFC-781',)
+    reason: str = opt(REASON_HELP, required=True)
+    rfc: str | None = opt(RFC_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("reason", check_text(self.reason, what="reason", limit=MAX_REASON))
+        self._set("rfc", _rfc(self.rfc))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dependency(MilestoneChange):
+    """A change to which milestone another one waits for."""
+
+    on: str = opt("the milestone it waits for (its predecessor)", required=True, metavar="OTHER")
+    rfc: str | None = opt(RFC_HELP)
+
+    def __post_init__(self) -> None:
+        self._set("on", check_code(self.on, what="predecessor code"))
+        self._set("rfc", _rfc(self.rfc))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DependMilestone(Dependency):
+    """Record that a milestone waits for another one (its predecessor)."""
+
+    WORDS = ("depend",)
+    EXAMPLES = ("depend LDM-503-11a --on DM-NCSA-20", "depend DM-AP-18 --on DM-AP-17")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UndependMilestone(Dependency):
+    """Record that a milestone no longer waits for another one."""
+
+    WORDS = ("undepend",)
+    EXAMPLES = ("undepend LDM-503-11a --on DM-NCSA-20",)

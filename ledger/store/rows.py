@@ -98,19 +98,23 @@ def in_order(
     if after is not None:
         # Spelled out rather than a row-value comparison so both stores use the index.
         eff, seq = after
+        # The plain range first lets SQLite search the (effective, seq) index instead of
+        # scanning it; the OR then trims the rows at the boundary instant.
         query = query.where(
+            EVENTS.c.effective >= eff,
             sa.or_(
                 EVENTS.c.effective > eff,
                 sa.and_(EVENTS.c.effective == eff, EVENTS.c.seq > seq),
-            )
+            ),
         )
     if upto is not None:
         eff, seq = upto
         query = query.where(
+            EVENTS.c.effective <= eff,
             sa.or_(
                 EVENTS.c.effective < eff,
                 sa.and_(EVENTS.c.effective == eff, EVENTS.c.seq <= seq),
-            )
+            ),
         )
     if max_seq is not None:
         query = query.where(EVENTS.c.seq <= max_seq)
@@ -127,22 +131,6 @@ def in_seq(conn: Connection, *, after: int, upto: int | None = None) -> list[Sto
     if upto is not None:
         query = query.where(EVENTS.c.seq <= upto)
     return [stored(row) for row in conn.execute(query.order_by(EVENTS.c.seq)).all()]
-
-
-def last_change_after(conn: Connection, *, effective: str, upto: int) -> StoredEvent | None:
-    """The plan change (milestone or RFC event) latest in the plan's order that is
-    effective after `effective`, among events up to seq `upto`."""
-    query = (
-        ALL_COLUMNS.where(
-            EVENTS.c.effective > effective,
-            EVENTS.c.seq <= upto,
-            sa.or_(EVENTS.c.type.startswith("milestone."), EVENTS.c.type.startswith("rfc.")),
-        )
-        .order_by(EVENTS.c.effective.desc(), EVENTS.c.seq.desc())
-        .limit(1)
-    )
-    row = conn.execute(query).first()
-    return stored(row) if row is not None else None
 
 
 def page(

@@ -262,8 +262,8 @@ def test_the_imports_were_announced_in_few_messages_at_slacks_pace(ldm):
     assert 1 <= len(taken) <= 4
     assert all(gap >= 0.95 for gap in gaps)
     _within_limits([c.params for c in taken])
-    assert f"imported {REVISION_2018}" in message_text(taken[0].params)
-    assert f"imported {REVISION_2022}" in message_text(taken[-1].params)
+    assert f"imported LDM-564 {REVISION_2018}" in message_text(taken[0].params)
+    assert f"imported LDM-564 {REVISION_2022}" in message_text(taken[-1].params)
 
 
 def test_writes_and_their_announcements_keep_to_the_limits(ldm):

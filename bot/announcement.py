@@ -15,18 +15,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.blocks import Reply, code, escape, who
+from bot import render_tree
+from bot.blocks import Reply, clip, code, escape, section, who
 from bot.entries import about
 from bot.links import web_link, web_path, web_url
 from bot.more import PageRequest, more_buttons
-from bot.pages import reply
+from bot.pages import SECTION_CHARS, reply
 from ledger import queries
 from ledger import requests as rq
 from ledger.describe import describe
+from ledger.proving import stored
 from ledger.results import IMPORT_COUNTS
 
 if TYPE_CHECKING:
     from ledger.ledger import Ledger
+    from ledger.proving import CheckpointInfo
     from ledger.queries import Entry
     from ledger.state import Recorded
 
@@ -46,6 +49,7 @@ class News:
     titles: dict[str, str] = field(default_factory=dict)
     took_effect: dict[int, list[Entry]] = field(default_factory=dict)
     head: int = 0
+    checkpoints: dict[int, CheckpointInfo] = field(default_factory=dict)  # by size
 
 
 def gather(ledger: Ledger, events: Sequence[Recorded]) -> News:
@@ -68,7 +72,9 @@ def gather(ledger: Ledger, events: Sequence[Recorded]) -> News:
         elif resolved is not None:
             titles[name] = state.milestones[resolved].title
     states = {rfc_id: rfc.state for rfc_id, rfc in state.rfcs.items()}
-    return News(events, states, titles, took_effect, ledger.length)
+    # The checkpoint signed at an approval covers the log up to it: its size is the seq.
+    kept = {c.size: c for c in stored(ledger, sizes=list(took_effect))} if took_effect else {}
+    return News(events, states, titles, took_effect, ledger.length, kept)
 
 
 def _named(event: Recorded) -> str | None:
@@ -157,7 +163,12 @@ def announcement(news: News, *, web: str | None = None) -> Reply:
             + escape("; ".join([*named, _summary(events)]))
         )
         lines = [event_line(e, news) for e in events]
-    laid = reply(title, lines)
+    # An approval's checkpoint, to keep, right under the title: the channel is then a public
+    # record of every checkpoint the ledger signed.
+    kept = [news.checkpoints[e.seq] for e in approvals if e.seq in news.checkpoints]
+    top = [section(clip(title, SECTION_CHARS))]
+    top += [block for c in kept for block in render_tree.approval_checkpoint(c)]
+    laid = reply(title, lines, first=top)
     whole = laid.pages == 1
     if whole and (len(events) == 1 or not approvals):
         return laid

@@ -33,9 +33,10 @@ from bot import blocks
 from bot.access import LedgerAccess
 from bot.announcer import Announcer
 from bot.blocks import Reply
+from bot.incoming import Click, SlashRequest
 from bot.more import MORE_ACTIONS
 from bot.settings import ConfigError, Settings
-from bot.slash import APPROVE_ACTION, CANCEL_ACTION, Click, Slash, SlashRequest
+from bot.slash import APPROVE_ACTION, CANCEL_ACTION, Slash
 from bot.verification import SlackSignature
 from ledger.errors import LedgerError
 from ledger.rules import may_sign_for

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot import render_tree
 from bot.blocks import Reply, code, escape, who
 from bot.pages import reply
 from ledger.describe import describe
@@ -95,10 +96,13 @@ def rfc_heading(rfc: RfcSummary) -> str:
         f", {rfc.state} on {rfc.decided_on} by {who(rfc.decided_by)}" if rfc.decided_on else ""
     )
     version = f" (version {escape(rfc.version)})" if rfc.version else ""
-    return (
+    heading = (
         f"{code(rfc.id)} *{escape(rfc.title)}*\n{rfc.state}{version}; opened by "
         f"{who(rfc.opened_by)}{decided}"
     )
+    if rfc.checkpoint is not None:
+        heading += "\n" + render_tree.at_approval(rfc.id, rfc.checkpoint)
+    return heading
 
 
 def rfc_show(rfc: RfcSummary) -> Reply:

@@ -87,11 +87,11 @@ def plan(result: Plan) -> Reply:
     return reply(title, lines)
 
 
-def rows(result: list[MilestoneRow], *, title: str, empty: str) -> Reply:
-    """A list of milestones."""
+def rows(result: list[MilestoneRow], *, title: str, empty: str, note: str | None = None) -> Reply:
+    """A list of milestones; `note` says which point or window it is of."""
     if not result:
-        return reply(empty)
-    return reply(f"{title} ({len(result)})", [milestone_line(r) for r in result])
+        return reply(empty, note=note)
+    return reply(f"{title} ({len(result)})", [milestone_line(r) for r in result], note=note)
 
 
 def show(detail: MilestoneDetail) -> Reply:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from bot import entries, milestones, render_tree
-from bot.blocks import Reply, code
+from bot.blocks import Reply, code, escape
 from ledger import proof_results as prs
 from ledger import results as rs
 
@@ -52,13 +52,17 @@ def _(result: rs.DiffResult) -> Reply:
 
 @answer.register
 def _(result: rs.LateResult) -> Reply:
-    return milestones.rows(result.rows, title="*Late*", empty="Nothing is late.")
+    judged = f"; judged on {result.today}" if result.today else ""
+    note = f"As of {escape(result.as_of)}{judged}."
+    return milestones.rows(result.rows, title="*Late*", empty="Nothing is late.", note=note)
 
 
 @answer.register
 def _(result: rs.UpcomingResult) -> Reply:
     title = f"*Due in the next {result.days} days*"
-    return milestones.rows(result.rows, title=title, empty="Nothing is due in that window.")
+    note = f"From {result.start} through {result.until}."
+    empty = "Nothing is due in that window."
+    return milestones.rows(result.rows, title=title, empty=empty, note=note)
 
 
 @answer.register

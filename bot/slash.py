@@ -12,10 +12,9 @@ answering it is parsing and reading again, never recording.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -23,10 +22,11 @@ from typing import Any
 from bot import blocks, prompts, render
 from bot.access import LedgerAccess
 from bot.blocks import Reply
+from bot.incoming import Click, SlashRequest
 from bot.limits import problems
 from bot.links import web_path, web_url
 from bot.more import PageRequest, page_of
-from bot.words import actor_of, split
+from bot.words import split
 from ledger import grammar
 from ledger.errors import Conflict, InvalidInput, LedgerError, PermissionDenied
 from ledger.handle import Context, handle
@@ -40,66 +40,6 @@ log = logging.getLogger(__name__)
 #: The button that records a previewed change, and the one that leaves it.
 APPROVE_ACTION = "milestone_rfc_approve"
 CANCEL_ACTION = "milestone_rfc_cancel"
-
-
-@dataclass(frozen=True)
-class SlashRequest:
-    """A verified `/milestone` request: who asked, what they typed, and a key for retries."""
-
-    team_id: str
-    user_id: str
-    text: str
-    idem: str
-
-    @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> SlashRequest:
-        """Read a slash command's form fields (already checked against Slack's signature).
-
-        The idempotency key is the request's `trigger_id`, which Slack sends
-        unchanged when it retries a delivery and anew for every command typed.
-        """
-        team_id = str(body.get("team_id") or "")
-        user_id = str(body.get("user_id") or "")
-        trigger = str(body.get("trigger_id") or "")
-        if not trigger:
-            # No trigger id (not seen from Slack): the request itself is what a retry repeats.
-            fields = json.dumps(sorted((k, str(v)) for k, v in body.items()))
-            trigger = hashlib.sha256(fields.encode()).hexdigest()[:32]
-        actor_of(team_id, user_id)  # refuse malformed ids before anything runs
-        return cls(team_id, user_id, str(body.get("text") or ""), f"slack/{team_id}/{trigger}")
-
-    @property
-    def actor(self) -> str:
-        """The ledger actor: `slack:TEAM/USER`."""
-        return actor_of(self.team_id, self.user_id)
-
-
-@dataclass(frozen=True)
-class Click:
-    """A verified click on an approval button."""
-
-    team_id: str
-    user_id: str
-    value: str
-    nonce: str  # unique to this click: names a fresh prompt if one is needed
-
-    @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> Click:
-        """Read a block_actions payload."""
-        user = body.get("user") or {}
-        team = body.get("team") or {}
-        team_id = str(team.get("id") or user.get("team_id") or "")
-        user_id = str(user.get("id") or "")
-        actions = body.get("actions") or [{}]
-        value = str(actions[0].get("value") or "")
-        click = str(body.get("trigger_id") or actions[0].get("action_ts") or "")
-        actor_of(team_id, user_id)
-        return cls(team_id, user_id, value, f"slack/{team_id}/{click}")
-
-    @property
-    def actor(self) -> str:
-        """The ledger actor: `slack:TEAM/USER`."""
-        return actor_of(self.team_id, self.user_id)
 
 
 @dataclass(frozen=True)

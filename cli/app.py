@@ -69,15 +69,29 @@ PANEL = {
         "Reading the plan",
     ),
     **dict.fromkeys(
-        ("define", "move", "complete", "reopen", "retitle", "link", "unlink", "withdraw", "rename"),
+        (
+            "define",
+            "move",
+            "complete",
+            "reopen",
+            "retitle",
+            "link",
+            "unlink",
+            "withdraw",
+            "rename",
+            "reinstate",
+            "depend",
+            "undepend",
+        ),
         "Changing the plan",
     ),
     **dict.fromkeys(("grant", "ungrant"), "Keys and roles"),
-    **dict.fromkeys(("import-doc", "export", "import", "verify-file"), "Import and export"),
-    **dict.fromkeys(("init", "verify", "upgrade", "rebuild", "demo"), "The ledger"),
     **dict.fromkeys(
-        ("checkpoint", "checkpoints", "prove", "verify-proof", "cosign"), "Checkpoints and proofs"
+        ("verify", "verify-file", "checkpoint", "checkpoints", "prove", "verify-proof", "cosign"),
+        "Checking the record",
     ),
+    **dict.fromkeys(("import-doc", "import-p6", "export", "import"), "Import and export"),
+    **dict.fromkeys(("init", "upgrade", "rebuild", "demo"), "The ledger"),
     **dict.fromkeys(("serve", "web"), "Serving"),
 }
 

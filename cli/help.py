@@ -21,9 +21,9 @@ PANELS = (
     "Changing the plan",
     "RFCs",
     "Keys and roles",
+    "Checking the record",
     "Import and export",
     "The ledger",
-    "Checkpoints and proofs",
     "Serving",
 )
 #: The heading of commands registered without a group.

@@ -8,7 +8,6 @@ runs, not when the program starts, so `milestone --help` stays quick.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -111,19 +110,6 @@ def _warn_if_broken(ledger: Ledger) -> None:
         )
 
 
-def _spelling(parameter: inspect.Parameter) -> str:
-    """The option a parameter is spelled as on the command line (`--key`)."""
-    for meta in getattr(parameter.annotation, "__metadata__", ()):
-        # In `Annotated[..., typer.Option("--key")]` Typer keeps the spelling as the default.
-        decls = [getattr(meta, "default", None), *(getattr(meta, "param_decls", None) or ())]
-        for decl in decls:
-            if not isinstance(decl, str):
-                continue
-            if decl.startswith("--"):
-                return str(decl)
-    return "--" + parameter.name.replace("_", "-")
-
-
 def accepting_ledger_options(function: Callable[..., None]) -> Callable[..., None]:
     """`function` with `--db` and `--key` of its own, so they may also follow the command's
     words (`milestone plan --db other.db`); given there, they win over those before it."""
@@ -155,9 +141,9 @@ def accepting_ledger_options(function: Callable[..., None]) -> Callable[..., Non
             ],
         ),
     ]
-    # A command with an option of the same spelling (`verify-proof --key KEY_LINE`) keeps it.
-    taken = {_spelling(p) for p in params}
-    extra = [p for p in extra if _spelling(p) not in taken]
+    # A command with a --db or --key of its own (cosign's witness key) keeps it.
+    own = {p.name for p in params}
+    extra = [p for p in extra if p.name.removesuffix("_after") not in own]
     if context is None:
         extra.insert(0, inspect.Parameter("ctx_after", keyword, annotation=typer.Context))
 

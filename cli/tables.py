@@ -43,6 +43,9 @@ _SGR = {"bold": "1", "dim": "2", "italic": "3", "red": "31", "green": "32", "yel
 GAP = "  "
 #: A wrapping column keeps at least this many columns before rows are stacked instead.
 NARROWEST_WRAP = 10
+#: A wrapping column is first given room for its longest word, up to this many columns, so
+#: a name such as slack:T024BE7LD/U012AB3CD is not folded while there is room for it.
+WHOLE_WORD = 26
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,11 @@ def table(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], screen: Scr
     natural = [
         max([width(headers[i]), *(width(row[i][0]) for row in cells)]) for i in range(len(columns))
     ]
-    widths = _fit(columns, natural, screen.width)
+    longest = [
+        max([0, *(width(word) for row in cells for word in row[i][0].split())])
+        for i in range(len(columns))
+    ]
+    widths = _fit(columns, natural, longest, screen.width)
     if widths is None:
         return _stacked(columns, headers, cells, screen)
     head = [(h, "bold") for h in headers]
@@ -106,9 +113,12 @@ def table(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], screen: Scr
     return "\n".join(lines)
 
 
-def _fit(columns: Sequence[Column], natural: list[int], room: int | None) -> list[int] | None:
+def _fit(
+    columns: Sequence[Column], natural: list[int], longest: list[int], room: int | None
+) -> list[int] | None:
     """Column widths within `room`: short columns as wide as they need, wrapping ones sharing
-    the rest in proportion to their widest cell; None when that leaves one too narrow."""
+    the rest in proportion to their widest cell, each kept as wide as its longest word when
+    there is room for that; None when even `NARROWEST_WRAP` does not fit."""
     wrapping = [i for i, column in enumerate(columns) if column.wrap]
     if room is None or not wrapping:
         return natural
@@ -117,7 +127,9 @@ def _fit(columns: Sequence[Column], natural: list[int], room: int | None) -> lis
     wanted = sum(natural[i] for i in wrapping)
     if wanted <= left:
         return natural
-    least = {i: min(natural[i], NARROWEST_WRAP) for i in wrapping}
+    least = {i: min(natural[i], max(NARROWEST_WRAP, min(longest[i], WHOLE_WORD))) for i in wrapping}
+    if sum(least.values()) > left:
+        least = {i: min(natural[i], NARROWEST_WRAP) for i in wrapping}
     spare = left - sum(least.values())
     if spare < 0:
         return None

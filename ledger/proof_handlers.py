@@ -25,8 +25,8 @@ def read_text(path: str, *, what: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise NotFound(f"no {what} at {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"cannot read the {what} at {path}: {error}") from None
+    except (OSError, ValueError) as error:  # ValueError: not UTF-8, or a NUL in the name
+        raise InvalidInput(f"cannot read the {what} at {path!r}: {error}") from None
 
 
 def show_checkpoint(request: rq.ShowCheckpoint, context: Context) -> prs.Result:

@@ -52,6 +52,13 @@ def cosign(ledger: Ledger, *, note: str, witness: Signer, name: str | None = Non
     checkpoint this witness cosigned. Taken under the ledger's write lock, so
     two cosignings by one witness never race past each other.
     """
+    known = ledger.state().keys.get(witness.key_id)
+    if known is not None:
+        # A log's own key vouching for the log proves nothing a checkpoint does not.
+        raise Refused(
+            f"key {witness.key_id} is {known.actor}'s, registered in this ledger; a witness "
+            "signs with a key of its own (give it with --key)"
+        )
     name = name or witness_name(witness)
     if not is_valid_name(name):
         raise Refused(f"a witness name has no spaces or '+', got {name!r:.60}")

@@ -193,6 +193,13 @@ POOL_OF = {
     "level": "number",
     "expect_length": "number",
     "port": "number",
+    "seq": "number",
+    "checkpoint": "file",
+    "from_": "file",
+    "proof": "file",
+    "key": "file",
+    "witness": "actor",
+    "name": "actor",
 }
 
 

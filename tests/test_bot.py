@@ -4,6 +4,7 @@ Requests are signed as Slack signs them and sent over HTTP to the bot on
 127.0.0.1; what the bot sends back to Slack lands in a local stand-in.
 """
 
+import json
 import time
 
 from bot_harness import ALICE, CHANNEL, announced
@@ -38,11 +39,14 @@ def test_completing_from_slack_records_a_signed_event_by_that_slack_user(served)
 def test_the_terminal_sees_a_slack_change_a_moment_later(served):
     served.sender.command("complete DM-AP-18")
 
-    result = CliRunner().invoke(cli_app, ["--db", served.settings.db_url, "history", "DM-AP-18"])
+    result = CliRunner().invoke(
+        cli_app, ["--db", served.settings.db_url, "history", "DM-AP-18", "--json"]
+    )
 
     assert result.exit_code == 0, result.output
-    assert ALICE in result.output and "completed DM-AP-18" in result.output
-    assert "ok" in result.output.splitlines()[-1]
+    last = json.loads(result.output)[-1]
+    assert (last["actor"], last["signature"]) == (ALICE, "ok")
+    assert last["summary"].startswith("completed DM-AP-18")
 
 
 def test_a_change_from_slack_is_announced_in_the_channel_once(served):

@@ -29,7 +29,7 @@ from bot.limits import problems
 from bot.more import MORE_ACTIONS
 from bot.server import HttpService
 from cli.app import app as cli_app
-from ledger import queries
+from ledger import due, grammar, queries
 from ledger import requests as rq
 from ledger.asof import parse_as_of
 from ledger.execute import record
@@ -164,9 +164,23 @@ READS = [
     "verify",
     "rfc show RFC-781",
     "rfc list",
+    "checkpoint",
+    "checkpoint --rfc RFC-781",
+    "checkpoint --key-line",
+    "checkpoints",
+    "prove 100",
+    "upcoming --as-of 2019-01-01 --days 365",
     "help",
     *(f"help {command}" for command in ("define", "move", "rfc approve", "log", "plan")),
 ]
+
+
+def test_every_read_command_of_the_grammar_is_walked():
+    reads = {c.name for c in grammar.COMMANDS if not c.writes}
+
+    walked = {grammar.find(text.split())[0].name for text in READS if not text.startswith("help")}
+
+    assert walked == reads
 
 
 @pytest.mark.parametrize("text", READS)
@@ -188,7 +202,7 @@ def _shown(messages: list[dict]) -> str:
 
 def test_the_plan_shows_every_milestone_open_and_late_first(ldm):
     plan = queries.plan(ldm.ledger.view())
-    late = {row.code for row in queries.late(ldm.ledger.view())}
+    late = {row.code for row in due.late(ldm.ledger.view())}
 
     messages = _asked(ldm, "plan")
 
@@ -248,8 +262,8 @@ def test_the_imports_were_announced_in_few_messages_at_slacks_pace(ldm):
     assert 1 <= len(taken) <= 4
     assert all(gap >= 0.95 for gap in gaps)
     _within_limits([c.params for c in taken])
-    assert f"imported {REVISION_2018}" in message_text(taken[0].params)
-    assert f"imported {REVISION_2022}" in message_text(taken[-1].params)
+    assert f"imported LDM-564 {REVISION_2018}" in message_text(taken[0].params)
+    assert f"imported LDM-564 {REVISION_2022}" in message_text(taken[-1].params)
 
 
 def test_writes_and_their_announcements_keep_to_the_limits(ldm):

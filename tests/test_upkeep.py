@@ -69,12 +69,13 @@ def test_upgrade_migrates_a_version_1_ledger_and_rebuilds_its_plan(run, db_url, 
 
     assert refused.exit_code == 7 and "Run `milestone upgrade` once" in refused.output
     assert result.exit_code == 0, result.output
-    assert "from schema version 1 to 2; rebuilt its plan from 8 events" in result.stdout
-    assert "schema version 1 -> 2" in result.stderr
+    now = schema.SCHEMA_VERSION
+    assert f"from schema version 1 to {now}; rebuilt its plan from 8 events" in result.stdout
+    assert f"schema version 1 -> {now}" in result.stderr
     assert json.loads(again.stdout) == {
         "where": old,
-        "schema_before": 2,
-        "schema_after": 2,
+        "schema_before": now,
+        "schema_after": now,
         "events": 8,
     }
     assert run("plan", "--json", url=old).output == run("plan", "--json").output

@@ -24,6 +24,9 @@ SAMPLES: list[rq.Request] = [
     rq.VerifyLedger(ledger_id="ab", expect_head="cd", expect_length=3),
     rq.ShowRfc(rfc="RFC-781"),
     rq.ListRfcs(),
+    rq.ShowCheckpoint(rfc="RFC-781"),
+    rq.ListCheckpoints(),
+    rq.Prove(seq=12),
 ]
 
 

@@ -105,3 +105,10 @@ def test_a_checkpoint_signed_by_a_stranger_is_not_cosigned(book, witness, tmp_pa
 
     with pytest.raises(VerificationFailed, match="not signed by any trusted key"):
         cosign(book, note=forged, witness=witness)
+
+
+def test_a_key_of_the_ledger_itself_is_no_witness(book, admin_key):
+    note = proving.at_approval(book, "RFC-1").note
+
+    with pytest.raises(Refused, match="a witness signs with a key of its own"):
+        cosign(book, note=note, witness=admin_key)

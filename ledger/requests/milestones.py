@@ -257,7 +257,7 @@ class DependMilestone(Dependency):
     """Record that a milestone waits for another one (its predecessor)."""
 
     WORDS = ("depend",)
-    EXAMPLES = ("depend LDM-503-11a --on DM-NCSA-20", "depend DM-AP-18 on DM-AP-17")
+    EXAMPLES = ("depend LDM-503-11a --on DM-NCSA-20", "depend DM-AP-18 --on DM-AP-17")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -265,3 +265,4 @@ class UndependMilestone(Dependency):
     """Record that a milestone no longer waits for another one."""
 
     WORDS = ("undepend",)
+    EXAMPLES = ("undepend LDM-503-11a --on DM-NCSA-20",)

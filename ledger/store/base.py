@@ -165,10 +165,17 @@ class Store:
             query = query.where(EVENTS.c.actor == actor)
         if rfc is not None:
             query = query.where(sa.or_(EVENTS.c.rfc == rfc, EVENTS.c.subject == rfc))
-        if type_ is not None:
-            prefix = type_.rstrip(".") + "."
+        if type_ is not None and type_.endswith("."):
+            # A prefix (`milestone.`): a range on the type index, not a LIKE that scans.
+            query = query.where(EVENTS.c.type >= type_, EVENTS.c.type < type_[:-1] + "/")
+        elif type_ is not None:
+            # A whole type, or a prefix written without its dot (`milestone`).
+            prefix = type_ + "."
             query = query.where(
-                sa.or_(EVENTS.c.type == type_, EVENTS.c.type.startswith(prefix, autoescape=True))
+                sa.or_(
+                    EVENTS.c.type == type_,
+                    sa.and_(EVENTS.c.type >= prefix, EVENTS.c.type < type_ + "/"),
+                )
             )
         if subjects is not None:
             query = query.where(EVENTS.c.subject.in_(list(subjects)))

@@ -83,10 +83,11 @@ def nearest_snapshot(
     else:
         eff, seq = upto
         query = query.where(
+            SNAPSHOTS.c.effective <= eff,
             sa.or_(
                 SNAPSHOTS.c.effective < eff,
                 sa.and_(SNAPSHOTS.c.effective == eff, SNAPSHOTS.c.seq <= seq),
-            )
+            ),
         ).order_by(SNAPSHOTS.c.effective.desc(), SNAPSHOTS.c.seq.desc())
     row = conn.execute(query.limit(1)).first()
     return (row[0], row[1], row[2], bytes(row[3])) if row is not None else None

@@ -98,19 +98,23 @@ def in_order(
     if after is not None:
         # Spelled out rather than a row-value comparison so both stores use the index.
         eff, seq = after
+        # The plain range first lets SQLite search the (effective, seq) index instead of
+        # scanning it; the OR then trims the rows at the boundary instant.
         query = query.where(
+            EVENTS.c.effective >= eff,
             sa.or_(
                 EVENTS.c.effective > eff,
                 sa.and_(EVENTS.c.effective == eff, EVENTS.c.seq > seq),
-            )
+            ),
         )
     if upto is not None:
         eff, seq = upto
         query = query.where(
+            EVENTS.c.effective <= eff,
             sa.or_(
                 EVENTS.c.effective < eff,
                 sa.and_(EVENTS.c.effective == eff, EVENTS.c.seq <= seq),
-            )
+            ),
         )
     if max_seq is not None:
         query = query.where(EVENTS.c.seq <= max_seq)

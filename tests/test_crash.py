@@ -106,11 +106,15 @@ def test_a_writer_killed_holding_the_lock_leaves_no_trace_and_releases_it(db_url
 def test_sqlite_connections_use_wal_and_full_synchronous_commits(sqlite_url, admin_key):
     ledger = Ledger.create(sqlite_url, name="durable", signer=admin_key, actor="alice")
 
+    # The connections appends run on, and the SQLAlchemy engine migrations run on.
+    with ledger.store.locked() as conn:
+        locked = conn.scalar("PRAGMA journal_mode"), conn.scalar("PRAGMA synchronous")
     with ledger.store.engine.connect() as conn:
         journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
         synchronous = conn.exec_driver_sql("PRAGMA synchronous").scalar()
 
-    assert (journal, synchronous) == ("wal", 2)  # 2 is FULL
+    assert locked == ("wal", 2)  # 2 is FULL
+    assert (journal, synchronous) == ("wal", 2)
     # WAL is recorded in the file itself, so even a plain sqlite3 reader sees it.
     path = Path(sqlite_url.removeprefix("sqlite:///"))
     with sqlite3.connect(path) as raw:

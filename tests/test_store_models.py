@@ -39,3 +39,9 @@ def test_each_sqlmodel_class_declares_exactly_its_core_table(model, table):
     assert model.__table__.dialect_options["sqlite"].get("with_rowid", True) == (
         table.dialect_options["sqlite"].get("with_rowid", True)
     )
+
+
+def test_the_statements_list_the_events_columns_in_table_order() -> None:
+    from ledger.store import rows
+
+    assert rows.COLUMNS == tables.COLUMNS

@@ -1,24 +1,28 @@
 """The dialect-free store: reads, follower cursors and the write transaction's shape.
 
 A `Store` subclass per dialect (`SqliteStore`, `PostgresStore`) supplies the
-engine, the write lock, the notification at commit and how followers wait.
-Only the store talks SQL.
+driver connections, how a transaction begins and takes the write lock, the
+notification at commit and how followers wait. Only the store talks SQL; at
+work it talks it to the driver directly (`ledger.store.sql`), and SQLAlchemy
+(with Alembic) only makes and migrates the schema.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from contextlib import AbstractContextManager, contextmanager, suppress
+from typing import TYPE_CHECKING, Any
 
 from ledger.errors import Conflict, LedgerError, NotInitialised
 from ledger.store import cursors, rows, schema
 from ledger.store.rows import StoredEvent
-from ledger.store.tables import CURSORS, EVENTS
+from ledger.store.sql import Conn, DatabaseFailure, LockWait, Refused, first_line, under
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+__all__ = ["Store", "WriteTransaction", "first_line"]
 
 #: How long an append waits for another writer before giving up (both stores).
 LOCK_WAIT_SECONDS = 30.0
@@ -32,11 +36,15 @@ class Store:
 
     dialect = ""
 
-    def __init__(self, url: str, *, engine: Engine) -> None:
+    def __init__(self, url: str, *, where: str) -> None:
         self.url = url
-        self.engine = engine
         #: The URL without its password, for messages.
-        self.where = engine.url.render_as_string(hide_password=True)
+        self.where = where
+
+    @property
+    def engine(self) -> Engine:
+        """A SQLAlchemy engine on this database: for migrations, tools and tests."""
+        raise NotImplementedError
 
     # --- opening --------------------------------------------------------------------------
 
@@ -54,60 +62,112 @@ class Store:
 
     def _setup(self, *, create: bool, check: bool = True) -> None:
         """Check (and with `create`, make) the schema; called once by `open_store`."""
+        if not check:
+            return
         try:
-            if not check:
-                return
             if create:
-                with self.locked() as conn:
+                with self._migrating() as (conn, sa_conn):
                     version = schema.ledger_version(conn, where=self.where)
                     if version is None:
-                        schema.migrate(conn)
+                        schema.migrate(sa_conn)
                     schema.require_current(version or schema.SCHEMA_VERSION, where=self.where)
-            else:
-                with self.engine.connect() as conn:
-                    version = schema.ledger_version(conn, where=self.where)
-                    schema.require_current(version, where=self.where)
-                    if not sa.inspect(conn).has_table("follower_cursors"):
-                        # Derived data: made again when someone dropped it.
-                        CURSORS.create(conn, checkfirst=True)
-                        conn.commit()
-        except DBAPIError as error:
+                return
+            with self._transaction() as conn:
+                version = schema.ledger_version(conn, where=self.where)
+                schema.require_current(version, where=self.where)
+                missing_cursors = "follower_cursors" not in conn.tables()
+            if missing_cursors:
+                # Derived data: made again when someone dropped it.
+                with self._transaction(lock=True) as conn:
+                    conn.execute(cursors.CREATE)
+        except DatabaseFailure as error:
             raise NotInitialised(
-                f"cannot {'create' if create else 'read'} the ledger at {self.where}: "
-                f"{first_line(error)}"
+                f"cannot {'create' if create else 'read'} the ledger at {self.where}: {error}"
             ) from None
 
     def upgrade(self) -> tuple[int, int]:
         """Migrate this database's schema to the current version; (from, to)."""
         try:
-            with self.locked() as conn:
+            with self._migrating() as (conn, sa_conn):
                 version = schema.ledger_version(conn, where=self.where)
                 if version is None:
                     schema.require_current(None, where=self.where)
                     raise AssertionError("unreachable: require_current raises")
                 if version < schema.SCHEMA_VERSION:
-                    schema.migrate(conn)
-        except DBAPIError as error:  # not a database, or one this user cannot write
-            raise NotInitialised(
-                f"cannot upgrade the ledger at {self.where}: {first_line(error)}"
-            ) from None
+                    schema.migrate(sa_conn)
+        except DatabaseFailure as error:  # not a database, or one this user cannot write
+            raise NotInitialised(f"cannot upgrade the ledger at {self.where}: {error}") from None
         return version, schema.SCHEMA_VERSION
+
+    @contextmanager
+    def _migrating(self) -> Iterator[tuple[Conn, Connection]]:
+        """A SQLAlchemy transaction holding the write lock (Alembic runs on one): the
+        driver connection under it for the store's own statements, and itself."""
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with self.engine.connect() as sa_conn:
+                sa_conn = self._sa_begin_locked(sa_conn)
+                with sa_conn.begin():
+                    conn = under(sa_conn)
+                    self._take_lock(conn)
+                    yield conn, sa_conn
+        except DBAPIError as error:
+            raise DatabaseFailure(first_line(error)) from None
 
     def close(self) -> None:
         """Release pooled connections."""
-        self.engine.dispose()
 
     # --- dialect hooks --------------------------------------------------------------------
 
-    def _begin_locked(self, conn: Connection) -> Connection:
-        """Prepare `conn` so that its transaction begins holding the write lock."""
+    def _checkout(self) -> Any:
+        """A driver connection from the pool (raises `DatabaseFailure`)."""
         raise NotImplementedError
 
-    def _take_lock(self, conn: Connection) -> None:
+    def _checkin(self, raw: Any) -> None:
+        """Give a driver connection back to the pool, its transaction ended."""
+        raise NotImplementedError
+
+    def _wrap(self, raw: Any) -> Conn:
+        """The `Conn` for one of this store's driver connections."""
+        raise NotImplementedError
+
+    def _begin(self, conn: Conn, *, lock: bool) -> None:
+        """Begin a transaction on `conn`; with `lock`, one that takes the write lock."""
+        raise NotImplementedError
+
+    def _end(self, conn: Conn, *, commit: bool) -> None:
+        """Commit (or roll back) the transaction on `conn`."""
+        raise NotImplementedError
+
+    def _sa_begin_locked(self, conn: Connection) -> Connection:
+        """Prepare a SQLAlchemy connection so that its transaction begins holding the lock."""
+        return conn
+
+    def _take_lock(self, conn: Conn) -> None:
         """Take the write lock inside the transaction just begun (if the dialect needs to)."""
 
-    def _committing(self, conn: Connection, last_written: int) -> None:
+    def _committing(self, conn: Conn, last_written: int) -> None:
         """Work done just before a write transaction commits (e.g. notify followers)."""
+
+    @contextmanager
+    def _transaction(self, *, lock: bool = False) -> Iterator[Conn]:
+        """A transaction on a pooled connection, committed when the block ends without
+        an exception and rolled back when it raises. Driver errors are `DatabaseFailure`."""
+        raw = self._checkout()
+        conn = self._wrap(raw)
+        try:
+            self._begin(conn, lock=lock)
+            yield conn
+        except BaseException:
+            with suppress(Exception):  # the connection broke; the pool drops it
+                self._end(conn, commit=False)
+            self._checkin(raw)
+            raise
+        try:
+            self._end(conn, commit=True)
+        finally:
+            self._checkin(raw)
 
     def wait_for_events(self, *, after: int, timeout: float) -> bool:
         """Wait up to `timeout` seconds for an event with seq > `after`; True if one exists.
@@ -124,19 +184,17 @@ class Store:
 
     # --- reads ----------------------------------------------------------------------------
 
-    def reading(self) -> AbstractContextManager[Connection]:
+    def reading(self) -> AbstractContextManager[Conn]:
         """A connection for several reads (one transaction: one consistent snapshot)."""
         return self._reading()
 
     @contextmanager
-    def _reading(self) -> Iterator[Connection]:
+    def _reading(self) -> Iterator[Conn]:
         try:
-            with self.engine.connect() as conn, conn.begin():
+            with self._transaction() as conn:
                 yield conn
-        except DBAPIError as error:
-            raise LedgerError(
-                f"cannot read the database at {self.where}: {first_line(error)}"
-            ) from None
+        except DatabaseFailure as error:
+            raise LedgerError(f"cannot read the database at {self.where}: {error}") from None
 
     def head(self) -> StoredEvent | None:
         """The last event, or None for an empty ledger."""
@@ -160,30 +218,34 @@ class Store:
         newest_first: bool = False,
     ) -> list[StoredEvent]:
         """Events filtered on index columns, in seq order (or newest first)."""
-        query = rows.ALL_COLUMNS.where(EVENTS.c.seq > since)
+        where = ["seq > :since"]
+        params: dict[str, Any] = {"since": since}
         if actor is not None:
-            query = query.where(EVENTS.c.actor == actor)
+            where.append("actor = :actor")
+            params["actor"] = actor
         if rfc is not None:
-            query = query.where(sa.or_(EVENTS.c.rfc == rfc, EVENTS.c.subject == rfc))
+            where.append("(rfc = :rfc OR subject = :rfc)")
+            params["rfc"] = rfc
         if type_ is not None and type_.endswith("."):
             # A prefix (`milestone.`): a range on the type index, not a LIKE that scans.
-            query = query.where(EVENTS.c.type >= type_, EVENTS.c.type < type_[:-1] + "/")
+            where.append("type >= :type AND type < :type_end")
+            params["type"], params["type_end"] = type_, type_[:-1] + "/"
         elif type_ is not None:
             # A whole type, or a prefix written without its dot (`milestone`).
-            prefix = type_ + "."
-            query = query.where(
-                sa.or_(
-                    EVENTS.c.type == type_,
-                    sa.and_(EVENTS.c.type >= prefix, EVENTS.c.type < type_ + "/"),
-                )
-            )
+            where.append("(type = :type OR (type >= :prefix AND type < :type_end))")
+            params["type"], params["prefix"], params["type_end"] = type_, type_ + ".", type_ + "/"
         if subjects is not None:
-            query = query.where(EVENTS.c.subject.in_(list(subjects)))
-        query = query.order_by(EVENTS.c.seq.desc() if newest_first else EVENTS.c.seq)
+            names = [f"s{n}" for n in range(len(subjects))]
+            params.update(zip(names, subjects, strict=True))
+            where.append(f"subject IN ({', '.join(':' + n for n in names)})" if names else "0 = 1")
+        sql = f"{rows.SELECT} WHERE {' AND '.join(where)} ORDER BY seq"
+        if newest_first:
+            sql += " DESC"
         if limit is not None:
-            query = query.limit(limit)
+            sql += " LIMIT :limit"
+            params["limit"] = limit
         with self.reading() as conn:
-            return [rows.stored(row) for row in conn.execute(query).all()]
+            return [rows.stored(row) for row in conn.all(sql, params)]
 
     def by_idem(self, idem: str) -> StoredEvent | None:
         """The event recorded under an idempotency key, if any."""
@@ -194,9 +256,10 @@ class Store:
         """The events with the given seqs, in seq order."""
         if not seqs:
             return []
-        query = rows.ALL_COLUMNS.where(EVENTS.c.seq.in_(list(seqs))).order_by(EVENTS.c.seq)
+        params = {f"q{n}": seq for n, seq in enumerate(seqs)}
+        sql = f"{rows.SELECT} WHERE seq IN ({', '.join(':' + n for n in params)}) ORDER BY seq"
         with self.reading() as conn:
-            return [rows.stored(row) for row in conn.execute(query).all()]
+            return [rows.stored(row) for row in conn.all(sql, params)]
 
     def iter_all(self, *, batch: int = 5000) -> Iterator[StoredEvent]:
         """Every event in seq order, read in batches (for verification and export)."""
@@ -217,14 +280,13 @@ class Store:
         """
         with self.reading() as conn:
             return [
-                rows.stored(row)
-                for row in rows.page(conn, rows.ALL_COLUMNS, after=after, limit=limit)
+                rows.stored(row) for row in rows.page(conn, rows.SELECT, after=after, limit=limit)
             ]
 
     def last_seq(self) -> int:
         """The seq of the last event (0 for none), without reading its body."""
         with self.reading() as conn:
-            return conn.execute(sa.select(sa.func.max(EVENTS.c.seq))).scalar() or 0
+            return rows.last_seq(conn)
 
     # --- follower cursors (derived data) ----------------------------------------------------
 
@@ -235,7 +297,7 @@ class Store:
 
     def save_cursor(self, name: str, seq: int) -> None:
         """Record that the follower `name` has handled every event up to `seq`."""
-        with self.engine.begin() as conn:
+        with self._writing_derived() as conn:
             cursors.put(conn, name, seq)
 
     def advance_cursor(self, name: str, *, expected: int, to: int) -> bool:
@@ -246,32 +308,39 @@ class Store:
         call made the move; False if the cursor was no longer at `expected`.
         """
         try:
-            with self.engine.begin() as conn:
+            with self._writing_derived() as conn:
                 return cursors.compare_and_set(conn, name, expected=expected, to=to)
-        except IntegrityError:
+        except Refused:
             # Another process inserted the first row for `name` at the same moment.
             return False
+
+    @contextmanager
+    def _writing_derived(self) -> Iterator[Conn]:
+        """A short transaction writing derived rows only (no write lock on the log)."""
+        try:
+            with self._transaction() as conn:
+                yield conn
+        except Refused:
+            raise
+        except DatabaseFailure as error:
+            raise LedgerError(f"cannot write to the database at {self.where}: {error}") from None
 
     # --- writes ---------------------------------------------------------------------------
 
     @contextmanager
-    def locked(self) -> Iterator[Connection]:
+    def locked(self) -> Iterator[Conn]:
         """A transaction holding the ledger's write lock; commits when the block ends."""
-        conn = self._begin_locked(self.engine.connect())
         try:
-            with conn.begin():
-                self._take_lock(conn)
+            with self._transaction(lock=True) as conn:
                 yield conn
-        except OperationalError as error:
-            if self._is_lock_wait(error):
-                raise LedgerError(
-                    f"another writer has held the ledger's write lock for over "
-                    f"{LOCK_WAIT_SECONDS:g} s; nothing was recorded. Try again, and if it "
-                    "persists look for a stuck `milestone` process or bot"
-                ) from None
-            raise LedgerError(f"the database refused the write: {first_line(error)}") from None
-        finally:
-            conn.close()
+        except LockWait:
+            raise LedgerError(
+                f"another writer has held the ledger's write lock for over "
+                f"{LOCK_WAIT_SECONDS:g} s; nothing was recorded. Try again, and if it "
+                "persists look for a stuck `milestone` process or bot"
+            ) from None
+        except DatabaseFailure as error:
+            raise LedgerError(f"the database refused the write: {error}") from None
 
     @contextmanager
     def writing(self) -> Iterator[WriteTransaction]:
@@ -283,14 +352,11 @@ class Store:
             if txn.last_written is not None:
                 self._committing(conn, txn.last_written)
 
-    def _is_lock_wait(self, error: OperationalError) -> bool:
-        return False
-
 
 class WriteTransaction:
     """What an append may do while it holds the write lock."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Conn) -> None:
         #: The locked connection, for derived tables kept in the same transaction.
         self.conn = conn
         #: The seq of the last event inserted in this transaction, if any.
@@ -302,7 +368,7 @@ class WriteTransaction:
 
     def read_after(self, seq: int) -> list[StoredEvent]:
         """Events committed after `seq`, in order."""
-        return [rows.stored(row) for row in self.conn.execute(rows.AFTER, {"after": seq}).all()]
+        return rows.after(self.conn, seq)
 
     def by_idem(self, idem: str) -> StoredEvent | None:
         """The event recorded under an idempotency key, if any."""
@@ -317,21 +383,11 @@ class WriteTransaction:
         if not events:
             return
         try:
-            self.conn.execute(rows.INSERT, [event.as_row() for event in events])
-        except DBAPIError as error:
-            # A clash on a key, or the chain trigger (SQLite raises it as an integrity
-            # error, PostgreSQL as a raised exception): either way, not the next link.
-            refused = isinstance(error, IntegrityError | DataError) or "append-only" in str(error)
-            if not refused:
-                raise
+            self.conn.executemany(rows.INSERT, [event.as_values() for event in events])
+        except Refused as error:
+            # A clash on a key, or the chain trigger: either way, not the next link.
             raise Conflict(
                 f"event {events[0].seq} clashes with one already stored "
-                f"({first_line(error)}); nothing was recorded. Look again and retry"
+                f"({error}); nothing was recorded. Look again and retry"
             ) from None
         self.last_written = events[-1].seq
-
-
-def first_line(error: Exception) -> str:
-    """The first line of a database error, without SQLAlchemy's decoration."""
-    orig = getattr(error, "orig", None) or error
-    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

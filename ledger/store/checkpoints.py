@@ -11,10 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from ledger.store.tables import CHECKPOINTS, COSIGNATURES
+from ledger.store.rows import as_bytes
+from ledger.store.sql import Conn
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,79 +36,83 @@ class StoredCosignature:
     note: str
 
 
-_CHECKPOINTS = sa.select(
-    CHECKPOINTS.c.size,
-    CHECKPOINTS.c.rfc,
-    CHECKPOINTS.c.root,
-    CHECKPOINTS.c.note,
-    CHECKPOINTS.c.recorded_at,
-)
-_COSIGNATURES = sa.select(COSIGNATURES.c.witness, COSIGNATURES.c.size, COSIGNATURES.c.note)
+_CHECKPOINTS = "SELECT size, rfc, root, note, recorded_at FROM checkpoints"
+_COSIGNATURES = "SELECT witness, size, note FROM cosignatures"
 
 
 def _checkpoint(row: Sequence[Any]) -> StoredCheckpoint:
-    # Drivers hand binary columns back as bytes or memoryview; keep exact bytes.
-    return StoredCheckpoint(row[0], row[1], bytes(row[2]), row[3], row[4])
+    return StoredCheckpoint(row[0], row[1], as_bytes(row[2]), row[3], row[4])
 
 
-def insert_checkpoint(conn: Connection, checkpoint: StoredCheckpoint) -> None:
+def _in(column: str, values: Sequence[Any], params: dict[str, Any]) -> str:
+    """`column IN (...)` with a named parameter per value, added to `params`."""
+    names = [f"{column}{n}" for n in range(len(values))]
+    params.update(zip(names, values, strict=True))
+    return f"{column} IN ({', '.join(':' + name for name in names)})"
+
+
+def insert_checkpoint(conn: Conn, checkpoint: StoredCheckpoint) -> None:
     """Keep a checkpoint just signed, in the caller's transaction."""
     conn.execute(
-        sa.insert(CHECKPOINTS).values(
-            size=checkpoint.size,
-            rfc=checkpoint.rfc,
-            root=checkpoint.root,
-            note=checkpoint.note,
-            recorded_at=checkpoint.recorded_at,
-        )
+        "INSERT INTO checkpoints (size, rfc, root, note, recorded_at) "
+        "VALUES (:size, :rfc, :root, :note, :recorded_at)",
+        {
+            "size": checkpoint.size,
+            "rfc": checkpoint.rfc,
+            "root": checkpoint.root,
+            "note": checkpoint.note,
+            "recorded_at": checkpoint.recorded_at,
+        },
     )
 
 
 def checkpoints(
-    conn: Connection, *, sizes: Sequence[int] | None = None, rfc: str | None = None
+    conn: Conn, *, sizes: Sequence[int] | None = None, rfc: str | None = None
 ) -> list[StoredCheckpoint]:
     """Stored checkpoints, smallest first: all, those of some sizes, or that of an RFC."""
-    query = _CHECKPOINTS
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if sizes is not None:
         if not sizes:
             return []
-        query = query.where(CHECKPOINTS.c.size.in_(list(sizes)))
+        where.append(_in("size", list(sizes), params))
     if rfc is not None:
-        query = query.where(CHECKPOINTS.c.rfc == rfc)
-    return [_checkpoint(row) for row in conn.execute(query.order_by(CHECKPOINTS.c.size))]
+        where.append("rfc = :rfc")
+        params["rfc"] = rfc
+    sql = _CHECKPOINTS + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY size"
+    return [_checkpoint(row) for row in conn.all(sql, params)]
 
 
-def insert_cosignature(conn: Connection, cosignature: StoredCosignature) -> None:
+def insert_cosignature(conn: Conn, cosignature: StoredCosignature) -> None:
     """Keep a witness's cosigned checkpoint (replacing an earlier one at the same size)."""
+    params = {"witness": cosignature.witness, "size": cosignature.size, "note": cosignature.note}
+    conn.execute("DELETE FROM cosignatures WHERE witness = :witness AND size = :size", params)
     conn.execute(
-        sa.delete(COSIGNATURES).where(
-            COSIGNATURES.c.witness == cosignature.witness, COSIGNATURES.c.size == cosignature.size
-        )
-    )
-    conn.execute(
-        sa.insert(COSIGNATURES).values(
-            witness=cosignature.witness, size=cosignature.size, note=cosignature.note
-        )
+        "INSERT INTO cosignatures (witness, size, note) VALUES (:witness, :size, :note)", params
     )
 
 
 def cosignatures(
-    conn: Connection, *, witness: str | None = None, sizes: Sequence[int] | None = None
+    conn: Conn, *, witness: str | None = None, sizes: Sequence[int] | None = None
 ) -> list[StoredCosignature]:
     """Stored cosignatures, by size then witness: all, one witness's, or at some sizes."""
-    query = _COSIGNATURES
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if witness is not None:
-        query = query.where(COSIGNATURES.c.witness == witness)
+        where.append("witness = :witness")
+        params["witness"] = witness
     if sizes is not None:
         if not sizes:
             return []
-        query = query.where(COSIGNATURES.c.size.in_(list(sizes)))
-    query = query.order_by(COSIGNATURES.c.size, COSIGNATURES.c.witness)
-    return [StoredCosignature(*row) for row in conn.execute(query)]
+        where.append(_in("size", list(sizes), params))
+    sql = _COSIGNATURES + (f" WHERE {' AND '.join(where)}" if where else "")
+    return [StoredCosignature(*row) for row in conn.all(sql + " ORDER BY size, witness", params)]
 
 
-def last_cosignature(conn: Connection, *, witness: str) -> StoredCosignature | None:
+def last_cosignature(conn: Conn, *, witness: str) -> StoredCosignature | None:
     """The largest checkpoint `witness` has cosigned, if any."""
-    query = _COSIGNATURES.where(COSIGNATURES.c.witness == witness)
-    row = conn.execute(query.order_by(COSIGNATURES.c.size.desc()).limit(1)).first()
+    row = conn.first(
+        f"{_COSIGNATURES} WHERE witness = :witness ORDER BY size DESC LIMIT 1",
+        {"witness": witness},
+    )
     return StoredCosignature(*row) if row is not None else None

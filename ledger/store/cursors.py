@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from ledger.store.sql import Conn
 
-from ledger.store.tables import CURSORS
+_GET = "SELECT seq FROM follower_cursors WHERE name = :name"
+_INSERT = "INSERT INTO follower_cursors (name, seq) VALUES (:name, :seq)"
+#: Made again on open when someone dropped it (it is derived data).
+CREATE = (
+    "CREATE TABLE IF NOT EXISTS follower_cursors "
+    "(name VARCHAR(100) NOT NULL PRIMARY KEY, seq INTEGER NOT NULL)"
+)
 
 
-def get(conn: Connection, name: str) -> int:
+def get(conn: Conn, name: str) -> int:
     """The last seq the follower `name` has handled (0 if it never ran)."""
-    value = conn.execute(sa.select(CURSORS.c.seq).where(CURSORS.c.name == name)).scalar()
-    return int(value or 0)
+    return int(conn.scalar(_GET, {"name": name}) or 0)
 
 
-def put(conn: Connection, name: str, seq: int) -> None:
+def put(conn: Conn, name: str, seq: int) -> None:
     """Set the follower `name`'s cursor to `seq`."""
     updated = conn.execute(
-        sa.update(CURSORS).where(CURSORS.c.name == name).values(seq=seq)
+        "UPDATE follower_cursors SET seq = :seq WHERE name = :name", {"name": name, "seq": seq}
     ).rowcount
     if not updated:
-        conn.execute(sa.insert(CURSORS).values(name=name, seq=seq))
+        conn.execute(_INSERT, {"name": name, "seq": seq})
 
 
-def compare_and_set(conn: Connection, name: str, *, expected: int, to: int) -> bool:
+def compare_and_set(conn: Conn, name: str, *, expected: int, to: int) -> bool:
     """Move `name` from `expected` to `to`; False if it was elsewhere."""
     moved = conn.execute(
-        sa.update(CURSORS).where(CURSORS.c.name == name, CURSORS.c.seq == expected).values(seq=to)
+        "UPDATE follower_cursors SET seq = :to WHERE name = :name AND seq = :expected",
+        {"name": name, "expected": expected, "to": to},
     ).rowcount
     if moved or expected != 0:
         return bool(moved)
-    if conn.execute(sa.select(CURSORS.c.seq).where(CURSORS.c.name == name)).first():
+    if conn.first(_GET, {"name": name}):
         return False
-    conn.execute(sa.insert(CURSORS).values(name=name, seq=to))
+    conn.execute(_INSERT, {"name": name, "seq": to})
     return True

@@ -8,100 +8,96 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from ledger.store.rows import as_bytes
+from ledger.store.sql import Conn
 
-from ledger.store.tables import PLAN_ROWS, SNAPSHOTS
-
-_ALL_ROWS = sa.select(PLAN_ROWS.c.kind, PLAN_ROWS.c.key, PLAN_ROWS.c.doc)
-_ROW = _ALL_ROWS.where(
-    PLAN_ROWS.c.kind == sa.bindparam("kind"), PLAN_ROWS.c.key == sa.bindparam("key")
-)
-_DELETE_ROW = sa.delete(PLAN_ROWS).where(
-    PLAN_ROWS.c.kind == sa.bindparam("k"), PLAN_ROWS.c.key == sa.bindparam("y")
-)
-_INSERT_ROW = sa.insert(PLAN_ROWS)
+_ALL_ROWS = "SELECT kind, key, doc FROM plan_rows"
 
 
-def load_rows(conn: Connection, kinds: Iterable[str] | None = None) -> list[tuple[str, str, bytes]]:
+def load_rows(conn: Conn, kinds: Iterable[str] | None = None) -> list[tuple[str, str, bytes]]:
     """Every row of the plan at the head, or only those of the given kinds."""
-    query = _ALL_ROWS if kinds is None else _ALL_ROWS.where(PLAN_ROWS.c.kind.in_(list(kinds)))
-    return [(kind, key, bytes(doc)) for kind, key, doc in conn.execute(query).all()]
+    if kinds is None:
+        found = conn.all(_ALL_ROWS)
+    else:
+        wanted = list(kinds)
+        marks = ", ".join(f":k{n}" for n in range(len(wanted)))
+        params = {f"k{n}": kind for n, kind in enumerate(wanted)}
+        found = conn.all(f"{_ALL_ROWS} WHERE kind IN ({marks})", params) if wanted else []
+    return [(kind, key, as_bytes(doc)) for kind, key, doc in found]
 
 
-def load_row(conn: Connection, kind: str, key: str) -> bytes | None:
+def load_row(conn: Conn, kind: str, key: str) -> bytes | None:
     """One row's document, or None."""
-    row = conn.execute(_ROW, {"kind": kind, "key": key}).first()
-    return bytes(row[2]) if row is not None else None
+    doc = conn.scalar(
+        "SELECT doc FROM plan_rows WHERE kind = :kind AND key = :key", {"kind": kind, "key": key}
+    )
+    return as_bytes(doc) if doc is not None else None
 
 
-def write_rows(conn: Connection, changed: Mapping[tuple[str, str], bytes | None]) -> None:
+def write_rows(conn: Conn, changed: Mapping[tuple[str, str], bytes | None]) -> None:
     """Replace the given rows (None deletes one), in the caller's transaction."""
     if not changed:
         return
     # Delete then insert: one portable upsert for both stores.
-    conn.execute(_DELETE_ROW, [{"k": kind, "y": key} for kind, key in changed])
-    inserts = [
-        {"kind": kind, "key": key, "doc": doc} for (kind, key), doc in changed.items() if doc
-    ]
+    conn.executemany("DELETE FROM plan_rows WHERE kind = ? AND key = ?", list(changed))
+    inserts = [(kind, key, doc) for (kind, key), doc in changed.items() if doc]
     if inserts:
-        conn.execute(_INSERT_ROW, inserts)
+        conn.executemany("INSERT INTO plan_rows (kind, key, doc) VALUES (?, ?, ?)", inserts)
 
 
-def clear_rows(conn: Connection) -> None:
+def clear_rows(conn: Conn) -> None:
     """Drop the plan at the head (to be written again whole)."""
-    conn.execute(sa.delete(PLAN_ROWS))
+    conn.execute("DELETE FROM plan_rows")
 
 
-def clear(conn: Connection) -> None:
+def clear(conn: Conn) -> None:
     """Drop every derived row (the plan and the snapshots), to be rebuilt from the log."""
-    conn.execute(sa.delete(PLAN_ROWS))
-    conn.execute(sa.delete(SNAPSHOTS))
+    conn.execute("DELETE FROM plan_rows")
+    conn.execute("DELETE FROM snapshots")
 
 
 def save_snapshot(
-    conn: Connection, *, axis: str, seq: int, effective: str, count: int, doc: bytes
+    conn: Conn, *, axis: str, seq: int, effective: str, count: int, doc: bytes
 ) -> None:
     """Store the fold after the event `seq` on `axis` (replacing an older one there)."""
-    conn.execute(sa.delete(SNAPSHOTS).where(SNAPSHOTS.c.axis == axis, SNAPSHOTS.c.seq == seq))
+    params = {"axis": axis, "seq": seq, "effective": effective, "count": count, "doc": doc}
+    conn.execute("DELETE FROM snapshots WHERE axis = :axis AND seq = :seq", params)
     conn.execute(
-        sa.insert(SNAPSHOTS).values(axis=axis, seq=seq, effective=effective, count=count, doc=doc)
+        "INSERT INTO snapshots (axis, seq, effective, count, doc) "
+        "VALUES (:axis, :seq, :effective, :count, :doc)",
+        params,
     )
 
 
+_NEAREST_SEQ = (
+    "SELECT seq, effective, count, doc FROM snapshots WHERE axis = :axis AND seq <= :seq "
+    "ORDER BY seq DESC LIMIT 1"
+)
+_NEAREST_KEY = (
+    "SELECT seq, effective, count, doc FROM snapshots WHERE axis = :axis "
+    "AND effective <= :eff AND (effective < :eff OR (effective = :eff AND seq <= :seq)) "
+    "ORDER BY effective DESC, seq DESC LIMIT 1"
+)
+
+
 def nearest_snapshot(
-    conn: Connection, *, axis: str, upto: tuple[str, int] | int
+    conn: Conn, *, axis: str, upto: tuple[str, int] | int
 ) -> tuple[int, str, int, bytes] | None:
     """The latest snapshot at or before `upto`: (seq, effective, count, doc), or None.
 
     On the `seq` axis `upto` is a seq; on the `effective` axis an (effective, seq) key.
     """
-    query = sa.select(SNAPSHOTS.c.seq, SNAPSHOTS.c.effective, SNAPSHOTS.c.count, SNAPSHOTS.c.doc)
-    query = query.where(SNAPSHOTS.c.axis == axis)
     if isinstance(upto, int):
-        query = query.where(SNAPSHOTS.c.seq <= upto).order_by(SNAPSHOTS.c.seq.desc())
+        row = conn.first(_NEAREST_SEQ, {"axis": axis, "seq": upto})
     else:
-        eff, seq = upto
-        query = query.where(
-            SNAPSHOTS.c.effective <= eff,
-            sa.or_(
-                SNAPSHOTS.c.effective < eff,
-                sa.and_(SNAPSHOTS.c.effective == eff, SNAPSHOTS.c.seq <= seq),
-            ),
-        ).order_by(SNAPSHOTS.c.effective.desc(), SNAPSHOTS.c.seq.desc())
-    row = conn.execute(query.limit(1)).first()
-    return (row[0], row[1], row[2], bytes(row[3])) if row is not None else None
+        row = conn.first(_NEAREST_KEY, {"axis": axis, "eff": upto[0], "seq": upto[1]})
+    return (row[0], row[1], row[2], as_bytes(row[3])) if row is not None else None
 
 
-def drop_snapshots_after(conn: Connection, *, order: tuple[str, int]) -> None:
+def drop_snapshots_after(conn: Conn, *, order: tuple[str, int]) -> None:
     """Forget the effective-axis snapshots an event at `order` lands before (they are stale)."""
-    eff, seq = order
     conn.execute(
-        sa.delete(SNAPSHOTS).where(
-            SNAPSHOTS.c.axis == "effective",
-            sa.or_(
-                SNAPSHOTS.c.effective > eff,
-                sa.and_(SNAPSHOTS.c.effective == eff, SNAPSHOTS.c.seq >= seq),
-            ),
-        )
+        "DELETE FROM snapshots WHERE axis = 'effective' "
+        "AND (effective > :eff OR (effective = :eff AND seq >= :seq))",
+        {"eff": order[0], "seq": order[1]},
     )

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from ledger.errors import NotInitialised
 from ledger.store import base
-from ledger.store.base import Store, first_line
+from ledger.store.base import Store
+from ledger.store.sql import Conn, DatabaseFailure, PostgresConn, first_line
 
 if TYPE_CHECKING:
     import psycopg
@@ -42,7 +43,11 @@ def ledger_tag(schema: str) -> tuple[int, str]:
 
 
 def make_engine(url: sa.URL) -> Engine:
-    """An engine with pre-ping: bot replicas hold pools for days, across server restarts."""
+    """An engine with pre-ping: bot replicas hold pools for days, across server restarts.
+
+    The store borrows its pooled driver connections and runs its statements on
+    them directly; Alembic runs on the engine itself.
+    """
     return sa.create_engine(url, pool_pre_ping=True)
 
 
@@ -52,7 +57,8 @@ class PostgresStore(Store):
     dialect = "postgresql"
 
     def __init__(self, url: str, *, engine: Engine) -> None:
-        super().__init__(url, engine=engine)
+        super().__init__(url, where=engine.url.render_as_string(hide_password=True))
+        self._engine = engine
         #: The schema holding this ledger, its lock key and its channel.
         self.schema: str | None = None
         self.lock_key: int | None = None
@@ -68,11 +74,11 @@ class PostgresStore(Store):
         writer of one table takes one lock even if their search_paths differ.
         """
         try:
-            with self.engine.connect() as conn:
-                schema = conn.execute(sa.text(_LEDGER_SCHEMA)).scalar()
-        except DBAPIError as error:
+            with self._transaction() as conn:
+                schema = conn.scalar(_LEDGER_SCHEMA)
+        except DatabaseFailure as error:
             raise NotInitialised(
-                f"cannot connect to the database at {self.where}: {first_line(error)}"
+                f"cannot connect to the database at {self.where}: {error}"
             ) from None
         if schema is None:
             raise NotInitialised(
@@ -82,35 +88,69 @@ class PostgresStore(Store):
         self.schema = schema
         self.lock_key, self.channel = ledger_tag(schema)
 
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine whose pool holds this store's connections."""
+        return self._engine
+
     def close(self) -> None:
         """Release pooled connections and the listening connection, if any."""
         with self._listener_guard:
             self._drop_listener()
-        super().close()
+        self._engine.dispose()
 
-    def _begin_locked(self, conn: Connection) -> Connection:
-        # Each statement must see what the previous lock holder committed;
-        # under REPEATABLE READ the snapshot would predate the lock wait.
+    def _checkout(self) -> Any:
+        try:
+            return self._engine.raw_connection()
+        except DBAPIError as error:
+            raise DatabaseFailure(first_line(error)) from None
+        except Exception as error:  # the pool raises the driver's own errors
+            raise PostgresConn(None).failure(error) from None
+
+    def _checkin(self, raw: Any) -> None:
+        raw.close()  # back to the pool, which rolls back whatever is left open
+
+    def _wrap(self, raw: Any) -> Conn:
+        # The pool's proxy, or (under a migration) the driver connection itself.
+        return PostgresConn(getattr(raw, "driver_connection", raw))
+
+    def _begin(self, conn: Conn, *, lock: bool) -> None:
+        # psycopg opens the transaction at the first statement.
+        if lock:
+            # Each statement must see what the previous lock holder committed;
+            # under REPEATABLE READ the snapshot would predate the lock wait.
+            conn.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            self._take_lock(conn)
+        else:
+            # Several reads in one block see one snapshot of the ledger.
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+    def _end(self, conn: Conn, *, commit: bool) -> None:
+        try:
+            if commit:
+                conn.raw.commit()
+            else:
+                conn.raw.rollback()
+        except Exception as error:
+            raise conn.failure(error) from None
+
+    def _sa_begin_locked(self, conn: Connection) -> Connection:
         return conn.execution_options(isolation_level="READ COMMITTED")
 
-    def _take_lock(self, conn: Connection) -> None:
+    def _take_lock(self, conn: Conn) -> None:
         if self.lock_key is None:
             self.identify()
         # One round trip; both values are ours (an int, a constant).
-        conn.exec_driver_sql(
+        conn.execute(
             f"SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'; "
             f"SELECT pg_advisory_xact_lock({int(self.lock_key or 0)})"
         )
 
-    def _committing(self, conn: Connection, last_written: int) -> None:
+    def _committing(self, conn: Conn, last_written: int) -> None:
         # Delivered at commit, and only if the commit happens.
         conn.execute(
-            sa.text("SELECT pg_notify(:channel, :seq)"),
-            {"channel": self.channel, "seq": str(last_written)},
+            "SELECT pg_notify(:channel, :seq)", {"channel": self.channel, "seq": str(last_written)}
         )
-
-    def _is_lock_wait(self, error: OperationalError) -> bool:
-        return getattr(error.orig, "sqlstate", None) == "55P03"
 
     # --- following ------------------------------------------------------------------------
 

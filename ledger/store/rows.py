@@ -7,10 +7,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from ledger.store.sql import Conn
 
-from ledger.store.tables import COLUMNS, EVENTS
+#: The events table's columns in order; `ledger.store.tables` declares the same.
+COLUMNS = (
+    "seq",
+    "id",
+    "type",
+    "subject",
+    "actor",
+    "key",
+    "rfc",
+    "idem",
+    "recorded_at",
+    "effective",
+    "body",
+    "hash",
+    "sig",
+)
+_BINARY = (10, 11, 12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,53 +55,74 @@ class StoredEvent:
         """The row as a dict of column values."""
         return {name: getattr(self, name) for name in COLUMNS}
 
+    def as_values(self) -> tuple[Any, ...]:
+        """The row's values in column order."""
+        return (
+            self.seq,
+            self.id,
+            self.type,
+            self.subject,
+            self.actor,
+            self.key,
+            self.rfc,
+            self.idem,
+            self.recorded_at,
+            self.effective,
+            self.body,
+            self.hash,
+            self.sig,
+        )
 
-#: Statements used on every append, built once: constructing a SELECT per call
-#: cost about as much as the fsync'd commit itself.
-ALL_COLUMNS = sa.select(*(EVENTS.c[name] for name in COLUMNS))
-AFTER = ALL_COLUMNS.where(EVENTS.c.seq > sa.bindparam("after")).order_by(EVENTS.c.seq)
-HEAD = ALL_COLUMNS.order_by(EVENTS.c.seq.desc()).limit(1)
-BY_IDEM = ALL_COLUMNS.where(EVENTS.c.idem == sa.bindparam("idem"))
-INSERT = sa.insert(EVENTS)
-#: For scans on SQLite, which stores any value in any column: the binary columns
-#: always as bytes; and, to read a page where a text value is not UTF-8, all of them.
-SCAN_COLUMNS = sa.select(
-    *(
-        sa.cast(EVENTS.c[name], sa.LargeBinary)
-        if name in ("body", "hash", "sig")
-        else EVENTS.c[name]
-        for name in COLUMNS
-    )
-)
-RAW_COLUMNS = sa.select(
-    EVENTS.c.seq, *(sa.cast(EVENTS.c[name], sa.LargeBinary) for name in COLUMNS[1:])
-)
-TEXT_AT = tuple(i for i, name in enumerate(COLUMNS) if name not in ("seq", "body", "hash", "sig"))
+
+SELECT = f"SELECT {', '.join(COLUMNS)} FROM events"
+INSERT = f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+HEAD = f"{SELECT} ORDER BY seq DESC LIMIT 1"
+BY_IDEM = f"{SELECT} WHERE idem = :idem"
+AFTER = f"{SELECT} WHERE seq > :after ORDER BY seq"
+#: Both ends of the (effective, seq) order, spelled out rather than as a row-value
+#: comparison so that both stores search the index: the plain range lets SQLite seek,
+#: the OR trims the rows at the boundary instant.
+AFTER_KEY = "effective >= :a_eff AND (effective > :a_eff OR (effective = :a_eff AND seq > :a_seq))"
+UPTO_KEY = "effective <= :u_eff AND (effective < :u_eff OR (effective = :u_eff AND seq <= :u_seq))"
 
 
 def stored(row: Sequence[Any]) -> StoredEvent:
     """A result row as a `StoredEvent`."""
     values = list(row)
-    # Drivers hand binary columns back as bytes or memoryview; keep exact bytes.
-    for index in (10, 11, 12):
-        values[index] = bytes(values[index])
+    for index in _BINARY:
+        value = values[index]
+        if type(value) is not bytes:
+            values[index] = as_bytes(value)
     return StoredEvent(*values)
 
 
-def head(conn: Connection) -> StoredEvent | None:
+def as_bytes(value: Any) -> bytes:
+    """A binary column's value as exact bytes: drivers hand back memoryviews, and a
+    damaged SQLite row may hold text or a number there (which can never verify)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode("utf-8", "surrogateescape")
+
+
+def head(conn: Conn) -> StoredEvent | None:
     """The last event on `conn`, or None."""
-    row = conn.execute(HEAD).first()
+    row = conn.first(HEAD)
     return stored(row) if row is not None else None
 
 
-def by_idem(conn: Connection, idem: str) -> StoredEvent | None:
+def by_idem(conn: Conn, idem: str) -> StoredEvent | None:
     """The event recorded under an idempotency key on `conn`, if any."""
-    row = conn.execute(BY_IDEM, {"idem": idem}).first()
+    row = conn.first(BY_IDEM, {"idem": idem})
     return stored(row) if row is not None else None
+
+
+def after(conn: Conn, seq: int) -> list[StoredEvent]:
+    """Events with seq > `seq`, in order."""
+    return [stored(row) for row in conn.all(AFTER, {"after": seq})]
 
 
 def in_order(
-    conn: Connection,
+    conn: Conn,
     *,
     after: tuple[str, int] | None,
     upto: tuple[str, int] | None = None,
@@ -94,49 +130,42 @@ def in_order(
     limit: int | None = None,
 ) -> list[StoredEvent]:
     """Events with `after < (effective, seq) <= upto`, in that order (the plan's order)."""
-    query = ALL_COLUMNS
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if after is not None:
-        # Spelled out rather than a row-value comparison so both stores use the index.
-        eff, seq = after
-        # The plain range first lets SQLite search the (effective, seq) index instead of
-        # scanning it; the OR then trims the rows at the boundary instant.
-        query = query.where(
-            EVENTS.c.effective >= eff,
-            sa.or_(
-                EVENTS.c.effective > eff,
-                sa.and_(EVENTS.c.effective == eff, EVENTS.c.seq > seq),
-            ),
-        )
+        where.append(AFTER_KEY)
+        params["a_eff"], params["a_seq"] = after
     if upto is not None:
-        eff, seq = upto
-        query = query.where(
-            EVENTS.c.effective <= eff,
-            sa.or_(
-                EVENTS.c.effective < eff,
-                sa.and_(EVENTS.c.effective == eff, EVENTS.c.seq <= seq),
-            ),
-        )
+        where.append(UPTO_KEY)
+        params["u_eff"], params["u_seq"] = upto
     if max_seq is not None:
-        query = query.where(EVENTS.c.seq <= max_seq)
-    query = query.order_by(EVENTS.c.effective, EVENTS.c.seq)
+        where.append("seq <= :max_seq")
+        params["max_seq"] = max_seq
+    sql = SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY effective, seq"
     if limit is not None:
-        query = query.limit(limit)
-    rows = conn.execute(query).all()
-    return [stored(row) for row in rows]
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    return [stored(row) for row in conn.all(sql, params)]
 
 
-def in_seq(conn: Connection, *, after: int, upto: int | None = None) -> list[StoredEvent]:
+def in_seq(conn: Conn, *, after: int, upto: int | None = None) -> list[StoredEvent]:
     """Events with `after < seq <= upto`, in seq order."""
-    query = ALL_COLUMNS.where(EVENTS.c.seq > after)
-    if upto is not None:
-        query = query.where(EVENTS.c.seq <= upto)
-    return [stored(row) for row in conn.execute(query.order_by(EVENTS.c.seq)).all()]
+    if upto is None:
+        return [stored(row) for row in conn.all(AFTER, {"after": after})]
+    sql = f"{SELECT} WHERE seq > :after AND seq <= :upto ORDER BY seq"
+    return [stored(row) for row in conn.all(sql, {"after": after, "upto": upto})]
 
 
-def page(
-    conn: Connection, query: sa.Select[Any], *, after: int | None, limit: int
-) -> list[sa.Row[Any]]:
-    """Up to `limit` rows of `query` with seq > `after` (from the lowest when None)."""
-    if after is not None:
-        query = query.where(EVENTS.c.seq > after)
-    return list(conn.execute(query.order_by(EVENTS.c.seq).limit(limit)).all())
+def page(conn: Conn, select: str, *, after: int | None, limit: int) -> list[tuple[Any, ...]]:
+    """Up to `limit` rows of `select` (a SELECT of events) with seq > `after`, in seq order
+    (from the lowest seq, whatever it is, when `after` is None)."""
+    if after is None:
+        return conn.all(f"{select} ORDER BY seq LIMIT :limit", {"limit": limit})
+    return conn.all(
+        f"{select} WHERE seq > :after ORDER BY seq LIMIT :limit", {"after": after, "limit": limit}
+    )
+
+
+def last_seq(conn: Conn) -> int:
+    """The highest seq stored (0 for none)."""
+    return int(conn.scalar("SELECT max(seq) FROM events") or 0)

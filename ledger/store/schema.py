@@ -10,12 +10,16 @@ upgrade a ledger.
 from __future__ import annotations
 
 from pathlib import Path
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Any
 
 from ledger.errors import NotInitialised, UnsupportedSchema
-from ledger.store.tables import LEDGER_TABLES, META
+from ledger.store.sql import Conn
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+#: The tables that hold the ledger itself; a database with only some of them is damaged.
+LEDGER_TABLES = ("events", "ledger_meta")
 
 #: The schema this version of milestone-ledger writes and reads.
 SCHEMA_VERSION = 3
@@ -23,8 +27,13 @@ SCHEMA_VERSION = 3
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+_VERSION = "SELECT value FROM ledger_meta WHERE name = 'schema_version'"
+
+
 def migrate(conn: Connection, *, to: int = SCHEMA_VERSION) -> None:
-    """Run the migrations from the database's version up to `to`, on `conn`'s transaction."""
+    """Run the migrations from the database's version up to `to`, on the transaction of
+    `conn` (a SQLAlchemy connection: Alembic runs on one)."""
+    import sqlalchemy as sa
     from alembic import command
     from alembic.config import Config
 
@@ -34,13 +43,16 @@ def migrate(conn: Connection, *, to: int = SCHEMA_VERSION) -> None:
     inspector = sa.inspect(conn)
     if inspector.has_table("events") and not inspector.has_table("alembic_version"):
         # Made before migrations existed (version 1): tell Alembic where it stands.
-        command.stamp(config, f"{recorded_version(conn):04d}")
+        command.stamp(config, f"{_version(conn.exec_driver_sql(_VERSION).scalar()):04d}")
     command.upgrade(config, f"{to:04d}")
 
 
-def recorded_version(conn: Connection) -> int:
+def recorded_version(conn: Conn) -> int:
     """The schema version `ledger_meta` records; raises for a value no version wrote."""
-    value = conn.execute(sa.select(META.c.value).where(META.c.name == "schema_version")).scalar()
+    return _version(conn.scalar(_VERSION))
+
+
+def _version(value: Any) -> int:
     if value is None:
         raise NotInitialised(
             "the database has ledger tables but no schema version; "
@@ -55,14 +67,14 @@ def recorded_version(conn: Connection) -> int:
         ) from None
 
 
-def ledger_version(conn: Connection, *, where: str) -> int | None:
+def ledger_version(conn: Conn, *, where: str) -> int | None:
     """The schema version of the ledger in this database, or None when it holds no ledger.
 
     Raises `NotInitialised` for a database with only some ledger tables, and
     `UnsupportedSchema` for one made by a newer milestone-ledger.
     """
-    inspector = sa.inspect(conn)
-    present = [name for name in LEDGER_TABLES if inspector.has_table(name)]
+    tables = conn.tables()
+    present = [name for name in LEDGER_TABLES if name in tables]
     if not present:
         return None
     if len(present) < len(LEDGER_TABLES):

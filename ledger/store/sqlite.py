@@ -1,30 +1,58 @@
-"""SQLite: the embedded default. WAL, synchronous=FULL, BEGIN IMMEDIATE; followers poll."""
+"""SQLite: the embedded default. WAL, synchronous=FULL, BEGIN IMMEDIATE; followers poll.
+
+Statements go to the standard library's `sqlite3` directly; SQLAlchemy is
+imported only when the schema is made or migrated (`engine`).
+"""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from typing import TYPE_CHECKING, Any
 
 from ledger.errors import LedgerError
 from ledger.store import base, rows
 from ledger.store.base import Store
 from ledger.store.rows import StoredEvent
+from ledger.store.sql import Conn, DatabaseFailure, SqliteConn
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import Connection, Engine
+
+#: Idle connections kept for reuse (the bot and the web view read from many threads).
+POOL_SIZE = 8
+
+#: For scans, which must read every row whatever a flipped bit on disk left in it:
+#: the binary columns always as bytes (SQLite keeps any value in any column).
+SCAN = (
+    "SELECT "
+    + ", ".join(
+        f"CAST({name} AS BLOB)" if name in ("body", "hash", "sig") else name
+        for name in rows.COLUMNS
+    )
+    + " FROM events"
+)
 
 
 def sqlite_path(url: sa.URL) -> Path | None:
     """The file a SQLite URL names, or None for an in-memory or URI database."""
-    database = url.database
+    return path_of(url.database)
+
+
+def path_of(database: str | None) -> Path | None:
+    """The file a SQLite database name is, or None for an in-memory or URI database."""
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database)
 
 
-def make_engine(url: sa.URL) -> Engine:
-    """An engine whose connections use WAL and synchronous=FULL and begin on request."""
+def make_engine(url: sa.URL | str) -> Engine:
+    """A SQLAlchemy engine whose connections use WAL and synchronous=FULL and begin on
+    request (for migrations and tools; commands use the driver directly)."""
+    import sqlalchemy as sa
+
     engine = sa.create_engine(url, connect_args={"timeout": base.LOCK_WAIT_SECONDS})
 
     @sa.event.listens_for(engine, "connect")
@@ -32,13 +60,7 @@ def make_engine(url: sa.URL) -> Engine:
         # Let the "begin" hook below issue BEGIN itself, so that writes can ask
         # for BEGIN IMMEDIATE (the write lock up front).
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # FULL: a commit returns only once the WAL is on disk, so an
-        # acknowledged event survives a power cut, not just a crash.
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={int(base.LOCK_WAIT_SECONDS * 1000)}")
-        cursor.close()
+        _pragmas(dbapi_connection)
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
@@ -48,16 +70,83 @@ def make_engine(url: sa.URL) -> Engine:
     return engine
 
 
+def _pragmas(raw: sqlite3.Connection) -> None:
+    raw.execute("PRAGMA journal_mode=WAL")
+    # FULL: a commit returns only once the WAL is on disk, so an acknowledged
+    # event survives a power cut, not just a crash.
+    raw.execute("PRAGMA synchronous=FULL")
+    raw.execute(f"PRAGMA busy_timeout={int(base.LOCK_WAIT_SECONDS * 1000)}")
+
+
 class SqliteStore(Store):
     """A ledger in one SQLite file."""
 
     dialect = "sqlite"
 
-    def _begin_locked(self, conn: Connection) -> Connection:
-        return conn.execution_options(sqlite_begin="IMMEDIATE")
+    def __init__(self, url: str, *, where: str, database: str) -> None:
+        super().__init__(url, where=where)
+        #: The database as `sqlite3.connect` takes it (a path, or ":memory:").
+        self.database = database
+        self._engine: Engine | None = None
+        self._idle: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
 
-    def _is_lock_wait(self, error: OperationalError) -> bool:
-        return "database is locked" in str(error.orig)
+    @property
+    def engine(self) -> Engine:
+        """A SQLAlchemy engine on the same file, made on first use."""
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    def close(self) -> None:
+        """Close the idle connections (and the SQLAlchemy engine, if one was made)."""
+        with self._guard:
+            idle, self._idle = self._idle, []
+        for raw in idle:
+            raw.close()
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def _checkout(self) -> sqlite3.Connection:
+        with self._guard:
+            if self._idle:
+                return self._idle.pop()
+        try:
+            # Autocommit at the driver: the store says BEGIN (and which kind) itself.
+            raw = sqlite3.connect(
+                self.database,
+                timeout=base.LOCK_WAIT_SECONDS,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            _pragmas(raw)
+        except sqlite3.Error as error:
+            raise SqliteConn(None).failure(error) from None
+        return raw
+
+    def _checkin(self, raw: sqlite3.Connection) -> None:
+        if raw.in_transaction:  # the transaction could not be ended: do not reuse it
+            raw.close()
+            return
+        with self._guard:
+            if len(self._idle) < POOL_SIZE:
+                self._idle.append(raw)
+                return
+        raw.close()
+
+    def _wrap(self, raw: Any) -> Conn:
+        return SqliteConn(raw)
+
+    def _begin(self, conn: Conn, *, lock: bool) -> None:
+        # IMMEDIATE takes the write lock before anything is read.
+        conn.execute("BEGIN IMMEDIATE" if lock else "BEGIN")
+
+    def _end(self, conn: Conn, *, commit: bool) -> None:
+        if conn.raw.in_transaction:
+            conn.execute("COMMIT" if commit else "ROLLBACK")
+
+    def _sa_begin_locked(self, conn: Connection) -> Connection:
+        return conn.execution_options(sqlite_begin="IMMEDIATE")
 
     def scan(self, *, after: int | None = None, limit: int = 5000) -> list[StoredEvent]:
         """As `Store.scan`; SQLite keeps whatever it is given, so a text value that is
@@ -65,18 +154,22 @@ class SqliteStore(Store):
         escapes rather than failing the read, and a value of another type comes
         back as it is: either way it can never equal the body it is compared with."""
         try:
-            with self.reading() as conn:
-                found = rows.page(conn, rows.SCAN_COLUMNS, after=after, limit=limit)
-            return [rows.stored(row) for row in found]
-        except LedgerError:
-            pass  # "Could not decode to UTF-8": read this page again as bytes
-        with self.reading() as conn:
-            raw = rows.page(conn, rows.RAW_COLUMNS, after=after, limit=limit)
-        scanned = []
-        for row in raw:
-            values = list(row)
-            for index in rows.TEXT_AT:
-                if values[index] is not None:
-                    values[index] = values[index].decode("utf-8", "surrogateescape")
-            scanned.append(StoredEvent(*values))
-        return scanned
+            raw = self._checkout()
+        except DatabaseFailure as error:
+            raise LedgerError(f"cannot read the database at {self.where}: {error}") from None
+        raw.text_factory = _lenient_text
+        conn = SqliteConn(raw)
+        try:
+            self._begin(conn, lock=False)
+            found = rows.page(conn, SCAN, after=after, limit=limit)
+            self._end(conn, commit=True)
+        except DatabaseFailure as error:
+            raise LedgerError(f"cannot read the database at {self.where}: {error}") from None
+        finally:
+            raw.text_factory = str
+            self._checkin(raw)  # closed rather than kept if its transaction is still open
+        return [rows.stored(row) for row in found]
+
+
+def _lenient_text(value: bytes) -> str:
+    return value.decode("utf-8", "surrogateescape")

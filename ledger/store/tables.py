@@ -1,9 +1,10 @@
-"""The tables as SQLAlchemy Core sees them: what every statement of the store runs on.
+"""The tables as SQLAlchemy Core sees them: what the migrations make and tools read.
 
 `ledger.store.models` declares the same tables as SQLModel classes (typed rows
-for tools and tests); a test holds the two identical. Commands use these Core
-tables because importing SQLModel (the ORM and pydantic with it) would cost a
-read command more than everything else it does.
+for tools and tests); a test holds the two identical. Commands run plain SQL
+on these tables through the driver (`ledger.store.sql`), never importing
+SQLAlchemy, let alone SQLModel: the import would cost a read command more than
+everything else it does.
 
 `events` is the ledger. Most else is derived from it and can be dropped
 and rebuilt (`milestone rebuild`): follower cursors, the plan at the head
@@ -16,9 +17,6 @@ keys, so a rebuild keeps them.
 from __future__ import annotations
 
 import sqlalchemy as sa
-
-#: The tables that hold the ledger itself; a database with only some of them is damaged.
-LEDGER_TABLES = ("events", "ledger_meta")
 
 METADATA = sa.MetaData()
 
@@ -98,4 +96,6 @@ COSIGNATURES = sa.Table(
 )
 DERIVED = (PLAN_ROWS, SNAPSHOTS, MERKLE_NODES)
 
+#: The events table's columns in order; the statements in `ledger.store.rows` list them
+#: by hand in this order, and a test holds the two equal.
 COLUMNS = tuple(column.name for column in EVENTS.columns)

@@ -40,7 +40,8 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("note", sa.Text, nullable=False),
     )
+    from ledger.store.sql import under
     from ledger.tree import rebuild
 
-    rebuild(op.get_bind())
+    rebuild(under(op.get_bind()))
     op.execute("UPDATE ledger_meta SET value = '3' WHERE name = 'schema_version'")

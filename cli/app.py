@@ -13,7 +13,7 @@ import inspect
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -245,8 +245,51 @@ for _path, _function, _examples in (
     _register(_path, _function, help=None, examples=_examples)
 
 
+def asked_for(argv: Sequence[str]) -> tuple[str, ...] | None:
+    """The command path `argv` names (`("show",)`, `("rfc", "list")`), or None when it
+    names none exactly: root help, a typo, shell completion."""
+    words = iter(argv)
+    path: list[str] = []
+    for word in words:
+        if not path and word in ("--db", "--key"):
+            next(words, None)  # the option's value
+        elif not path and word.startswith(("--db=", "--key=")):
+            continue
+        elif word.startswith("-"):
+            return None if not path else _known(path)
+        else:
+            path.append(word)
+            if tuple(path) not in GROUPS:
+                return _known(path)
+    return None
+
+
+def _known(path: list[str]) -> tuple[str, ...] | None:
+    group = GROUPS.get(tuple(path[:-1]))
+    if group is None or not any(info.name == path[-1] for info in group.registered_commands):
+        return None
+    return tuple(path)
+
+
+def only(path: tuple[str, ...]) -> None:
+    """Keep just the command at `path` in the app: Typer turns every registered command
+    into a Click command before it runs one, a third of a quick read's own work."""
+    for depth, group in ((0, app), (1, GROUPS.get(path[:1]))):
+        if group is None or depth >= len(path):
+            continue
+        group.registered_commands = [
+            info for info in group.registered_commands if info.name == path[depth]
+        ]
+        group.registered_groups = [
+            info for info in group.registered_groups if info.name == path[depth]
+        ]
+
+
 def main() -> None:
     """Entry point of the `milestone` console script."""
+    path = asked_for(sys.argv[1:])
+    if path is not None and not any(name.endswith("_COMPLETE") for name in os.environ):
+        only(path)
     try:
         app()
     except NotInitialised as error:  # pragma: no cover - surfaced through `fail` normally

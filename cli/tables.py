@@ -18,6 +18,7 @@ import textwrap
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from cli.screen import PLAIN, Screen
@@ -66,14 +67,16 @@ def width(text: str) -> int:
     """How many columns `text` takes in a terminal (wide East Asian characters take two)."""
     if text.isascii():
         return len(text)
-    return sum(
-        0
-        if unicodedata.combining(ch)
-        else 2
-        if unicodedata.east_asian_width(ch) in ("W", "F")
-        else 1
-        for ch in text
-    )
+    return sum(map(_char_width, text))
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    # Cached per character: a long table measures the same few non-ASCII ones
+    # (dashes, arrows, ellipses) tens of thousands of times.
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 def styled(text: str, style: str, screen: Screen = PLAIN) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from ledger import head as heads
-from ledger import tlog, tree, views
+from ledger import tree, views
 from ledger.append import Draft, seal
 from ledger.asof import NOW, AsOf
 from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised, PermissionDenied
@@ -246,6 +246,8 @@ class Ledger:
                 txn.insert_many(inserted)
                 trees = tree.grow_by(conn, inserted, known=self._tree)
                 heads.extend(conn, self._head, events)
+                from ledger import tlog  # signs checkpoints: only appends need it
+
                 tlog.record_approvals(
                     conn, events=events, trees=trees, signer=signer, ledger_id=self._head.genesis
                 )

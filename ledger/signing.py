@@ -13,15 +13,23 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from events import signed_message
 from ledger.errors import InvalidInput, NotFound, PermissionDenied
 from ledger.files import read_file, refusal, writable_path
+
+
+def _serialization() -> Any:
+    """cryptography's key (de)serialisation, imported by the calls that read or write keys:
+    checking signatures, which every read does, needs none of it."""
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization
+
 
 if TYPE_CHECKING:
     from ledger.note import VerifierKey
@@ -74,12 +82,14 @@ class Signer:
 
     def public_pem(self) -> bytes:
         """The public key as a PEM SubjectPublicKeyInfo, for `milestone key add`."""
+        serialization = _serialization()
         return self._private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
 
 
 def _from_private(private: Ed25519PrivateKey) -> Signer:
+    serialization = _serialization()
     raw = private.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
@@ -88,6 +98,7 @@ def _from_private(private: Ed25519PrivateKey) -> Signer:
 
 def generate_key_file(path: Path) -> Signer:
     """Create a new Ed25519 key at `path` (mode 0600, parents created); refuse to overwrite."""
+    serialization = _serialization()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except (OSError, ValueError) as error:
@@ -142,6 +153,7 @@ def key_file_name(actor: str) -> str:
 
 def load_key_file(path: Path) -> Signer:
     """Load a private key, refusing one that other users can read."""
+    serialization = _serialization()
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -170,6 +182,7 @@ def load_key_file(path: Path) -> Signer:
 
 def load_public_key_file(path: Path) -> bytes:
     """Read a PEM public key (as written next to a key by `key new`); return raw bytes."""
+    serialization = _serialization()
     data = read_file(path, what="public key file")
     try:
         public = serialization.load_pem_public_key(data)

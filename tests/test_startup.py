@@ -1,6 +1,7 @@
 """A quick command line: help and argument errors load none of the heavy libraries, and
 Typer converts what a command is given without pydantic."""
 
+import os
 import subprocess
 import sys
 
@@ -55,3 +56,52 @@ def test_help_and_argument_errors_load_nothing_heavy(words):
 )
 def test_a_command_converts_its_values_without_pydantic(open_ledger, db_url, words):
     assert _loaded("--db", db_url, *words, watched=(TYPER_PYDANTIC,)) == "[]"
+
+
+@pytest.mark.parametrize(
+    ("argv", "path"),
+    [
+        (["show", "DM-AP-12"], ("show",)),
+        (["--db", "x.db", "show", "DM-AP-12"], ("show",)),
+        (["--db=x.db", "--key", "k.pem", "rfc", "list"], ("rfc", "list")),
+        (["rfc", "approve", "RFC-1", "--db", "x.db"], ("rfc", "approve")),
+        (["key", "new", "bob"], ("key", "new")),
+        (["--help"], None),
+        (["rfc"], None),
+        (["rfc", "--help"], None),
+        (["shw", "DM-AP-12"], None),
+        (["rfc", "lst"], None),
+        ([], None),
+    ],
+)
+def test_the_console_script_knows_which_command_it_is_asked_for(argv, path):
+    from cli.app import asked_for
+
+    assert asked_for(argv) == path
+
+
+def test_a_command_run_by_the_console_script_answers_as_the_whole_app_does(open_ledger, db_url):
+    """`main` builds only the command asked for; what it prints is the same."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    screen = {"COLUMNS": "100", "NO_COLOR": "1"}
+    whole = CliRunner().invoke(app, ["--db", db_url, "log", "--limit", "3"], env=screen)
+    code = (
+        "import sys; sys.argv = ['milestone', *sys.argv[1:]]\n"
+        "from cli.app import app, main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('COMMANDS', [info.name for info in app.registered_commands])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "--db", db_url, "log", "--limit", "3"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **screen},
+    )
+    printed, commands = done.stdout.rsplit("COMMANDS", 1)
+    assert commands.strip() == "['log']"
+    assert printed == whole.stdout
+    assert whole.exit_code == 0 and "#1" in printed

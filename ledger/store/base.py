@@ -218,7 +218,9 @@ class Store:
         newest_first: bool = False,
     ) -> list[StoredEvent]:
         """Events filtered on index columns, in seq order (or newest first)."""
-        where = ["seq > :since"]
+        # No `seq > 0` when nothing is skipped: beside ORDER BY seq it would lead SQLite
+        # to walk the whole table by seq rather than search an index.
+        where = ["seq > :since"] if since else []
         params: dict[str, Any] = {"since": since}
         if actor is not None:
             where.append("actor = :actor")
@@ -226,19 +228,22 @@ class Store:
         if rfc is not None:
             where.append("(rfc = :rfc OR subject = :rfc)")
             params["rfc"] = rfc
-        if type_ is not None and type_.endswith("."):
-            # A prefix (`milestone.`): a range on the type index, not a LIKE that scans.
-            where.append("type >= :type AND type < :type_end")
-            params["type"], params["type_end"] = type_, type_[:-1] + "/"
-        elif type_ is not None:
-            # A whole type, or a prefix written without its dot (`milestone`).
-            where.append("(type = :type OR (type >= :prefix AND type < :type_end))")
-            params["type"], params["prefix"], params["type_end"] = type_, type_ + ".", type_ + "/"
+        if type_ is not None:
+            # A whole type or a prefix (`milestone.`, or `milestone` without its dot): a
+            # range on the type index, then the exact condition on what the range found.
+            stem = type_.removesuffix(".")
+            where.append("type >= :stem AND type < :stem_end")
+            params["stem"], params["stem_end"] = stem, stem + "/"
+            if type_.endswith("."):
+                where.append("type >= :prefix")
+            else:
+                where.append("(type = :stem OR type >= :prefix)")
+            params["prefix"] = stem + "."
         if subjects is not None:
             names = [f"s{n}" for n in range(len(subjects))]
             params.update(zip(names, subjects, strict=True))
             where.append(f"subject IN ({', '.join(':' + n for n in names)})" if names else "0 = 1")
-        sql = f"{rows.SELECT} WHERE {' AND '.join(where)} ORDER BY seq"
+        sql = rows.SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY seq"
         if newest_first:
             sql += " DESC"
         if limit is not None:

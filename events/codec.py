@@ -40,15 +40,26 @@ def _plain(value: Any) -> bool:
     keys are ASCII (so that sorting by UTF-8 bytes equals JCS's UTF-16 order).
     Floats and large integers take the library's path.
     """
-    if value is None or isinstance(value, str | bool):
-        return True
-    if isinstance(value, int):
-        return -_SAFE_INT <= value <= _SAFE_INT
-    if isinstance(value, list | tuple):
-        return all(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and k.isascii() and _plain(v) for k, v in value.items())
-    return False
+    # Iterative, on exact types: this runs for every event an import seals.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if not -_SAFE_INT <= item <= _SAFE_INT:
+                return False
+        elif kind is dict:
+            for key in item:
+                if type(key) is not str or not key.isascii():
+                    return False
+            pending.extend(item.values())
+        elif kind is list or kind is tuple:
+            pending.extend(item)
+        else:
+            return False  # floats, subclasses, anything else: the library's path
+    return True
 
 
 def canonical_bytes(body: dict[str, Any]) -> bytes:

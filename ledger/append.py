@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from events.codec import GENESIS_PREV, body_hash, canonical_bytes, decode_body, format_instant
 from ledger.signing import Signer
+from ledger.signing_pool import sign_all
 from ledger.state import Recorded
 from ledger.store import StoredEvent
 
@@ -48,7 +49,8 @@ def seal(
     seq = after.seq if after is not None else 0
     # Never earlier than the previous event, even if this clock is behind.
     recorded_at = max(format_instant(now), after.recorded_at if after is not None else "")
-    sealed = []
+    key_id = signer.key_id
+    bodies = []
     for index, draft in enumerate(drafts):
         seq += 1
         body: dict[str, Any] = {
@@ -58,7 +60,7 @@ def seal(
             "subject": draft.subject,
             "data": fact_data(draft.fact),
             "actor": actor,
-            "key": signer.key_id,
+            "key": key_id,
             "recorded_at": recorded_at,
             "effective": draft.effective or recorded_at,
             "rfc": draft.rfc,
@@ -68,37 +70,48 @@ def seal(
         }
         raw = canonical_bytes(body)
         hash_ = body_hash(raw)
-        row = StoredEvent(
-            seq=seq,
+        bodies.append((body, raw, hash_))
+        prev = hash_.hex()
+    # The chain is made; the signatures (each of one hash) are made meanwhile, in
+    # parallel for a big batch, while this process decodes what it stored.
+    signatures = sign_all(signer, [hash_ for _, _, hash_ in bodies])
+    events = [
+        Recorded(
+            seq=body["seq"],
             id=body["id"],
             type=body["type"],
-            subject=draft.subject,
+            subject=body["subject"],
             actor=actor,
-            key=signer.key_id,
-            rfc=draft.rfc,
-            idem=body["idem"],
-            recorded_at=recorded_at,
-            effective=body["effective"],
-            body=raw,
-            hash=hash_,
-            sig=signer.sign(hash_),
-        )
-        event = Recorded(
-            seq=seq,
-            id=body["id"],
-            type=body["type"],
-            subject=draft.subject,
-            actor=actor,
-            key=signer.key_id,
-            rfc=draft.rfc,
+            key=key_id,
+            rfc=body["rfc"],
             idem=body["idem"],
             recorded_at=recorded_at,
             effective=body["effective"],
             # As decoded from the stored bytes, so the head folds exactly what a reader would.
             data=decode_body(raw)["data"],
-            prev=prev,
+            prev=body["prev"],
             hash=hash_,
         )
-        sealed.append((row, event))
-        prev = hash_.hex()
-    return sealed
+        for body, raw, hash_ in bodies
+    ]
+    return [
+        (
+            StoredEvent(
+                seq=event.seq,
+                id=event.id,
+                type=event.type,
+                subject=event.subject,
+                actor=actor,
+                key=key_id,
+                rfc=event.rfc,
+                idem=event.idem,
+                recorded_at=recorded_at,
+                effective=event.effective,
+                body=raw,
+                hash=event.hash,
+                sig=signature,
+            ),
+            event,
+        )
+        for event, (_, raw, _), signature in zip(events, bodies, signatures(), strict=True)
+    ]

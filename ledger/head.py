@@ -89,10 +89,7 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
         head.in_order = False
         head.position = events[-1].seq
         _refold(conn, head, earliest)
-        for event in events:
-            if event.seq % SNAPSHOT_EVERY == 0:
-                doc = projection.snapshot_doc(seq_state(conn, event.seq))
-                _save(conn, "seq", event, event.seq, doc)
+        _seq_snapshots(conn, events)
         return
     touched: set[projection.Key] = set()
     oddities = len(head.state.oddities)
@@ -107,6 +104,21 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
         head.state, touched, oddities_before=oddities, meta=head.meta()
     )
     derived.write_rows(conn, changed)
+
+
+def _seq_snapshots(conn: Connection, events: Sequence[Recorded]) -> None:
+    """Store the log-order snapshots that fall among `events` (just inserted, in seq
+    order): one fold from the stored state before them, then the events in memory."""
+    due = [event.seq for event in events if event.seq % SNAPSHOT_EVERY == 0]
+    if not due:
+        return
+    logged = seq_state(conn, events[0].seq - 1)
+    for event in events:
+        if event.seq > due[-1]:
+            break
+        apply(logged, event)
+        if event.seq % SNAPSHOT_EVERY == 0:
+            _save(conn, "seq", event, event.seq, projection.snapshot_doc(logged))
 
 
 def _snapshot_if_due(conn: Connection, head: Head, event: Recorded) -> None:

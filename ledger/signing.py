@@ -12,6 +12,7 @@ import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,7 @@ class Signer:
     _private: Ed25519PrivateKey
     public_raw: bytes
 
-    @property
+    @cached_property
     def key_id(self) -> str:
         """The id under which this key is registered in a ledger."""
         return key_id_of(self.public_raw)
@@ -60,6 +61,10 @@ class Signer:
     def sign(self, hash_: bytes) -> bytes:
         """Sign an event hash (with the ledger's signing context prefix)."""
         return self._private.sign(signed_message(hash_))
+
+    def private_raw(self) -> bytes:
+        """The raw 32-byte private key, for signing workers (`ledger.signing_pool`)."""
+        return self._private.private_bytes_raw()
 
     def sign_note(self, text: str, *, name: str) -> str:
         """Sign `text` as a C2SP signed note under the key name `name` (a checkpoint's

@@ -96,7 +96,7 @@ def _in_pool(
     pool: Executor = (
         ThreadPoolExecutor(workers)
         if POOL == "thread"
-        else ProcessPoolExecutor(workers, mp_context=_start_method())
+        else ProcessPoolExecutor(workers, mp_context=start_method())
     )
     try:
         while chunk := list(islice(stream, CHUNK_ROWS)):
@@ -161,7 +161,8 @@ def _learn_key(guessed: dict[str, bytes], item: Any) -> None:
         pass  # a damaged row: the replay reports it, and no worker needs its key
 
 
-def _start_method() -> multiprocessing.context.BaseContext:
+def start_method() -> multiprocessing.context.BaseContext:
+    """How to start worker processes here: fork when it is safe, else spawn."""
     # Fork starts a worker at once. But forking a process that runs other
     # threads (the bot's server) can leave a child stuck on a lock some thread
     # held at that moment, so such a process spawns fresh interpreters instead.

@@ -403,6 +403,7 @@ def main() -> None:
     if not SCRIPT.exists():
         raise SystemExit(f"no console script at {SCRIPT}; install the project (pip install -e .)")
     print(f"milestone cold starts, {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
+    coldstart.compile_project()
     results: dict[int, list[Measure]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as scratch:
         folder = args.cache or Path(scratch)

@@ -119,8 +119,7 @@ class PostgresStore(Store):
         if lock:
             # Each statement must see what the previous lock holder committed;
             # under REPEATABLE READ the snapshot would predate the lock wait.
-            conn.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            self._take_lock(conn)
+            self._take_lock(conn, first="SET TRANSACTION ISOLATION LEVEL READ COMMITTED; ")
         else:
             # Several reads in one block see one snapshot of the ledger.
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -137,12 +136,12 @@ class PostgresStore(Store):
     def _sa_begin_locked(self, conn: Connection) -> Connection:
         return conn.execution_options(isolation_level="READ COMMITTED")
 
-    def _take_lock(self, conn: Conn) -> None:
+    def _take_lock(self, conn: Conn, *, first: str = "") -> None:
         if self.lock_key is None:
             self.identify()
-        # One round trip; both values are ours (an int, a constant).
+        # One round trip; every value is ours (an int, constants).
         conn.execute(
-            f"SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'; "
+            f"{first}SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'; "
             f"SELECT pg_advisory_xact_lock({int(self.lock_key or 0)})"
         )
 

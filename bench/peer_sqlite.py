@@ -80,8 +80,8 @@ def synchronous_of(path: Path) -> str:
     """journal_mode and synchronous as a fresh connection of our store sees them."""
     ledger = Ledger.open(f"sqlite:///{path}")
     with ledger.store.reading() as conn:
-        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
-        sync = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+        mode = conn.scalar("PRAGMA journal_mode")
+        sync = conn.scalar("PRAGMA synchronous")
     ledger.close()
     return f"journal_mode={mode}, synchronous={_SYNC.get(sync, sync)}"
 

@@ -1,7 +1,9 @@
 """The handlers of the requests about the ledger's Merkle tree (see `ledger.handle`).
 
 Checkpoint files are read here, where the request names them (a terminal's
-`--checkpoint FILE`); checking a proof opens no ledger at all.
+`--checkpoint FILE`); checking a proof opens no ledger at all. The tree and
+checkpoint modules are imported by the handlers that use them, so that a plain
+read of the plan does not load them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger import proof_results as prs
-from ledger import proving, tlog
 from ledger import requests as rq
 from ledger.errors import InvalidInput, NotFound
 
@@ -31,6 +32,8 @@ def read_text(path: str, *, what: str) -> str:
 
 def show_checkpoint(request: rq.ShowCheckpoint, context: Context) -> prs.Result:
     """A checkpoint signed now by the caller's key, one kept at an approval, or a key line."""
+    from ledger import proving, tlog
+
     ledger = context.ledger
     if request.key_line:
         line = proving.key_line(ledger, signer=context.load_signer())
@@ -51,11 +54,15 @@ def show_checkpoint(request: rq.ShowCheckpoint, context: Context) -> prs.Result:
 
 def list_checkpoints(request: rq.ListCheckpoints, context: Context) -> prs.Result:
     """The checkpoints kept from RFC approvals."""
+    from ledger import proving
+
     return prs.CheckpointListResult(checkpoints=proving.stored(context.ledger))
 
 
 def prove(request: rq.Prove, context: Context) -> prs.Result:
     """An inclusion proof for an event, or a consistency proof between two checkpoints."""
+    from ledger import proving
+
     ledger = context.ledger
     if request.seq is not None:
         note = read_text(request.checkpoint, what="checkpoint") if request.checkpoint else None

@@ -60,7 +60,9 @@ def _graph() -> Graph:
 
 
 def _celebration() -> Celebration:
-    return celebrate(state=hand_plan(), since="2020-01-01")
+    # Every completion of the hand-made plan is event #10.
+    recorded = {10: "2020-04-03T09:15:42.123456Z"}
+    return celebrate(state=hand_plan(), since="2020-01-01", recorded_at=recorded)
 
 
 def _png_shape(path: Path) -> tuple[int, ...]:
@@ -448,11 +450,11 @@ def test_celebration_markdown_is_a_table_of_completions_oldest_first():
     assert celebration_markdown(_celebration()) == (
         "## Milestones completed since 2020-01-01\n"
         "\n"
-        "| Completed | Code | Title | Level | Recorded by |\n"
-        "|---|---|---|---|---|\n"
-        "| 2020-01-10 | A-1 | Title of A-1 | 3 | bob |\n"
-        "| 2020-03-20 | A-2 | Title of A-2 | 3 |  |\n"
-        "| 2020-04-02 | R1 | Title of R1 | 2 | alice |\n"
+        "| Completed | Code | Title | Level | Recorded by | Recorded (UTC) |\n"
+        "|---|---|---|---|---|---|\n"
+        "| 2020-01-10 | A-1 | Title of A-1 | 3 | bob | 2020-04-03 09:15 |\n"
+        "| 2020-03-20 | A-2 | Title of A-2 | 3 |  | 2020-04-03 09:15 |\n"
+        "| 2020-04-02 | R1 | Title of R1 | 2 | alice | 2020-04-03 09:15 |\n"
         "\n"
         "3 milestones completed.\n"
     )

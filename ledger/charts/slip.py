@@ -8,10 +8,10 @@ from pathlib import Path
 
 from ledger.charts import escape
 from ledger.charts.figure import date_axis, day_number, new_figure, save, today_line
-from ledger.charts.formats import IMAGES, format_of, write_text
+from ledger.charts.formats import IMAGES, SLIP, format_of, write_text
 from ledger.reports.slip import Slip, SlipRow
 
-FORMATS = (*IMAGES, "csv")
+FORMATS = SLIP
 WIDTH = 1200
 ROW_HEIGHT = 22  # pixels a milestone needs for a readable label
 

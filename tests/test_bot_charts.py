@@ -91,6 +91,7 @@ def test_a_dependency_graph_is_drawn_by_graphviz_and_uploaded(served_sqlite):
     text = _answer_text(served_sqlite, answer)
     asked, image, completed = _upload(served_sqlite.slack)
     assert "Dependencies of LDM-503-01" in text
+    assert completed["file"]["title"].startswith("Dependencies of LDM-503-01")
     assert asked["filename"] == "graph.png"
     width, height = png_size(image)
     assert width > 100 and height > 100 and inked(image) > 0.01

@@ -36,6 +36,8 @@ def _loaded(*words: str, watched: tuple[str, ...] = HEAVY) -> str:
         ("define", "--help"),
         ("rfc", "approve", "--help"),
         ("import-doc", "--help"),
+        ("chart", "burndown", "--help"),
+        ("chart", "burndown", "--level", "two"),
         ("log", "--since", "soon"),  # refused by the parameter's own converter
     ],
     ids=lambda words: " ".join(words),
@@ -55,3 +57,25 @@ def test_help_and_argument_errors_load_nothing_heavy(words):
 )
 def test_a_command_converts_its_values_without_pydantic(open_ledger, db_url, words):
     assert _loaded("--db", db_url, *words, watched=(TYPER_PYDANTIC,)) == "[]"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("slip", "#1", "now"),
+        ("celebrate", "--json"),
+        ("graph",),
+        ("chart", "burndown", "--json"),
+    ],
+    ids=lambda words: " ".join(words),
+)
+def test_only_the_commands_that_draw_import_matplotlib(open_ledger, db_url, words):
+    assert _loaded("--db", db_url, *words, watched=("matplotlib",)) == "[]"
+
+
+def test_a_command_that_draws_does_import_matplotlib(open_ledger, db_url, tmp_path):
+    out = str(tmp_path / "burndown.png")
+
+    assert _loaded("--db", db_url, "chart", "burndown", "--out", out, watched=("matplotlib",)) == (
+        "['matplotlib']"
+    )

@@ -7,7 +7,9 @@ delivery records nothing twice. A change whose request has a `preview` (an
 RFC approval) asks first: the reply shows the preview with a button (behind
 Slack's confirm dialog), and only the click records the change. A long answer
 comes a page at a time (`bot.more`): its "more" button carries the words, so
-answering it is parsing and reading again, never recording.
+answering it is parsing and reading again, never recording. A read whose
+answer is a picture (a chart, the dependency graph) is drawn and uploaded to
+the channel it was asked in (`bot.uploads`), and the asker is told where.
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ from ldm564_files import REVISION_2018, REVISION_2019, REVISION_2022, ldm564_dir
 from typer.testing import CliRunner, Result
 
 from cli.app import app
+from ledger import requests as rq
+from ledger.errors import InvalidInput
 from ledger.importer import import_revision_file
 from ledger.ledger import Ledger
 from ledger.signing import generate_key_file
@@ -371,3 +373,9 @@ def test_bad_input_is_one_line_with_its_exit_status_and_appends_nothing(
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
     assert book.count() == before
+
+
+@pytest.mark.parametrize("out", ["chart\x00.png", "~no-such-user-here/chart.png"])
+def test_an_out_file_that_cannot_be_is_refused_when_the_request_is_built(out):
+    with pytest.raises(InvalidInput, match="cannot write"):
+        rq.ChartBurndown(out=out)

@@ -88,5 +88,7 @@ def save(figure: Figure, out: Path, fmt: str) -> None:
         # Text stays text in SVG (searchable, and testable); a fixed salt keeps ids stable.
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "milestone-ledger"}):
             figure.savefig(out, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
-    except OSError as error:
-        raise InvalidInput(f"cannot write {out}: {error.strerror or error}") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        raise InvalidInput(
+            f"cannot write {out}: {getattr(error, 'strerror', None) or error}"
+        ) from None

@@ -35,12 +35,18 @@ def check_out(out: str | None, *, allowed: Sequence[str], what: str) -> str | No
     else `UnsupportedFormat`, or `NotFound` naming the folder. Nothing is written."""
     if out is None:
         return None
-    path = Path(out).expanduser()
-    format_of(path, allowed=allowed, what=what)
-    folder = path.parent
-    if not folder.is_dir():
+    if "\x00" in out:
+        raise InvalidInput(f"cannot write to {out!r}: a file name cannot hold a NUL character")
+    try:
+        path = Path(out).expanduser()
+        format_of(path, allowed=allowed, what=what)
+        folder_there = path.parent.is_dir()
+    except (ValueError, RuntimeError, OSError) as error:
+        # A NUL in the name, `~nobody/` for a user that does not exist, a name too long.
+        raise InvalidInput(f"cannot write to {out!r}: {error}") from None
+    if not folder_there:
         raise NotFound(
-            f"cannot write {path}: there is no folder {folder}; create it, or write elsewhere"
+            f"cannot write {path}: there is no folder {path.parent}; create it, or write elsewhere"
         )
     return str(path)
 
@@ -49,5 +55,7 @@ def write_text(out: Path, text: str) -> None:
     """Write `text` to `out` as UTF-8, or `InvalidInput` naming the path and the reason."""
     try:
         out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(f"cannot write {out}: {error.strerror or error}") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        raise InvalidInput(
+            f"cannot write {out}: {getattr(error, 'strerror', None) or error}"
+        ) from None

@@ -1,114 +1,128 @@
-"""Benchmark the charts on the plan a 100,000-event ledger folds to.
+"""Time each chart drawn by the real `milestone` command from a ledger of 100,000 events.
 
-    python bench/bench_charts.py 100000
+    .venv/bin/python bench/bench_charts.py [EVENTS] [--cache DIR] [--runs N]
 
-Makes N plan events (5% definitions, with a Level-2 milestone for every 99 Level-3 ones;
-85% forecast moves; 10% completions), so 100,000 events are a plan of about 5,000
-milestones under 50 releases, as in bench_ledger.py. It folds them without a store (the
-fold is what a view of a real ledger costs, measured by bench_ledger.py), then times each
-report and its drawing, with the plan halfway through as the compare point. The issue's
-bar: under 3 s a chart. The first drawing includes importing matplotlib (about 0.5 s).
+Builds a realistic ledger of EVENTS events (default 100,000) with `bench_scale`'s builder
+(`workload.py`: some thousands of milestones under a few hundred releases, forecast moves,
+completions, baseline moves under RFCs over 2018-2024), or reuses one cached under
+`--cache`. Then runs the installed console script as whole processes, as a person would
+(`milestone --db PATH chart ... --out FILE.png`), one untimed warm-up and N timed runs
+each, and prints the median and fastest wall time and the peak memory of each chart, with
+its ratio to `milestone late` (a read that draws nothing: the cost of starting, opening the
+ledger and folding a view) and the issue's bar: under 3 s a chart. Each chart's time
+includes importing matplotlib (Agg), which only the drawing commands do.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import os
+import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from collections.abc import Sequence
 from pathlib import Path
 
-from ledger.charts.burndown import write_burndown
-from ledger.charts.celebrate import write_celebration
-from ledger.charts.gantt import write_gantt
-from ledger.charts.graph import write_graph
-from ledger.charts.slip import write_slip
-from ledger.fold import fold
-from ledger.reports.burndown import burndown
-from ledger.reports.celebrate import celebrate
-from ledger.reports.gantt import gantt
-from ledger.reports.graph import graph
-from ledger.reports.slip import slip
-from ledger.state import Recorded
+from bench_scale import ledger_for
+from coldstart import SCRIPT, Measure, measure
 
-TODAY = "2026-06-30"
+from ledger.ledger import Ledger
+
+TARGET_S = 3.0
+#: The earlier point charts compare with: the middle of the workload's 2018-2024 timeline.
+MIDDLE = "2021-06-30"
 
 
-def events(n: int) -> Iterator[Recorded]:
-    """N plan events in the fold's order, from a fixed seed."""
-    rng = random.Random(564)
-    base = date(2024, 1, 1)
-    codes: list[str] = []
-    open_codes: list[str] = []
-
-    def day() -> str:
-        return (base + timedelta(days=rng.randrange(0, 1500))).isoformat()
-
-    def event(seq: int, kind: str, subject: str, **data: object) -> Recorded:
-        instant = f"2024-01-01T00:00:00.{seq:06d}Z"
-        return Recorded(seq, str(seq), kind, subject, "alice", "k", None, None, instant,
-                        instant, dict(data), "", b"")  # fmt: skip
-
-    for seq in range(1, n + 1):
-        roll = rng.random()
-        if not codes or roll < 0.05:
-            level = 2 if len(codes) % 100 == 0 else 3
-            code = f"LDM-{len(codes)}" if level == 2 else f"DM-X-{len(codes)}"
-            releases = [] if level == 2 else [f"LDM-{100 * (len(codes) // 100)}"]
-            due = day()
-            codes.append(code)
-            open_codes.append(code)
-            yield event(seq, "milestone.defined", code, code=code, level=level, title=code,
-                        baseline=due, forecast=due, releases=releases)  # fmt: skip
-        elif roll < 0.9 or not open_codes:
-            code = rng.choice(codes)
-            yield event(seq, "milestone.forecast_moved", code, code=code, to=day())
-        else:
-            code = open_codes.pop(rng.randrange(len(open_codes)))
-            yield event(seq, "milestone.completed", code, code=code, on=day()[:4] + "-03-01")
+def _first_release(db: Path) -> str:
+    """A Level-2 milestone with members, for the one-release Gantt chart."""
+    ledger = Ledger.open(f"sqlite:///{db}")
+    try:
+        state = ledger.state()
+        counts: dict[str, int] = {}
+        for m in state.milestones.values():
+            for release in m.releases:
+                counts[release] = counts.get(release, 0) + 1
+        return max(sorted(counts), key=lambda code: counts[code])
+    finally:
+        ledger.close()
 
 
-def timed(label: str, work: Callable[[], object]) -> None:
-    """Run `work` and print how long it took."""
-    start = time.perf_counter()
-    work()
-    print(f"{label:<40} {time.perf_counter() - start:6.2f} s")
+def cases(db: Path, out: Path) -> list[tuple[str, list[str]]]:
+    """The commands to time: (label, words after `milestone --db DB`)."""
+    release = _first_release(db)
+    return [
+        ("late (no drawing: the baseline)", ["late"]),
+        ("chart burndown (every level)", ["chart", "burndown", "--out", f"{out}/b.png"]),
+        (
+            f"chart burndown --level 3 --compare {MIDDLE}",
+            ["chart", "burndown", "--level", "3", "--compare", MIDDLE, "--out", f"{out}/b3.png"],
+        ),
+        ("chart gantt (every Level-2)", ["chart", "gantt", "--out", f"{out}/g.png"]),
+        (
+            "chart gantt --release R --members",
+            ["chart", "gantt", "--release", release, "--members", "--out", f"{out}/g1.png"],
+        ),
+        (
+            f"chart slip {MIDDLE} now --level 2",
+            ["chart", "slip", MIDDLE, "now", "--level", "2", "--out", f"{out}/s.png"],
+        ),
+        (
+            f"chart slip {MIDDLE} now (every level)",
+            ["chart", "slip", MIDDLE, "now", "--out", f"{out}/s3.png"],
+        ),
+    ]
+
+
+def table(measures: Sequence[Measure]) -> str:
+    """Median and fastest wall time, peak memory, ratio to the baseline read, and the bar."""
+    base = measures[0].median_ms
+    lines = [
+        f"{'command':<44}{'median s':>9}{'min s':>7}{'peak MB':>9}{'x late':>8}{'':>6}",
+    ]
+    for m in measures:
+        if m.failure:
+            lines.append(f"{m.label:<44}  FAILED {m.failure}")
+            continue
+        verdict = "" if m is measures[0] else "ok" if m.median_ms / 1000 < TARGET_S else "MISS"
+        lines.append(
+            f"{m.label:<44}{m.median_ms / 1000:>9.2f}{m.min_ms / 1000:>7.2f}"
+            f"{m.peak_mb:>9.0f}{m.median_ms / base:>8.1f}{verdict:>6}"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
-    """Fold N events, then time every report and its drawing."""
-    parser = argparse.ArgumentParser()
+    """Build (or reuse) the ledger, time each chart command on it, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("events", type=int, nargs="?", default=100_000)
-    n = parser.parse_args().events
-    log = list(events(n))
-    then = fold(log[: n // 2])
-    start = time.perf_counter()
-    state = fold(log)
-    print(f"{'fold ' + str(n) + ' events':<40} {time.perf_counter() - start:6.2f} s")
-    level2 = sum(1 for m in state.milestones.values() if m.level == 2)
-    print(f"{len(state.milestones)} milestones, {level2} of them Level 2")
-    out = Path(tempfile.mkdtemp())
-    for level in (2, 3):
-        timed(f"burndown level {level}, png", lambda level=level: write_burndown(
-            burndown(state=state, compare=then, compare_label="half", level=level, today=TODAY),
-            out=out / f"burndown{level}.png"))  # fmt: skip
-    timed("gantt, every Level-2, png", lambda: write_gantt(
-        gantt(state=state, today=TODAY), out=out / "gantt.png"))  # fmt: skip
-    timed("gantt, one release with members, png", lambda: write_gantt(
-        gantt(state=state, today=TODAY, releases=["LDM-0"], with_members=True),
-        out=out / "gantt1.png"))  # fmt: skip
-    timed("gantt, Level-2, tex", lambda: write_gantt(
-        gantt(state=state, today=TODAY), out=out / "gantt.tex"))  # fmt: skip
-    timed("slip, Level-2, png", lambda: write_slip(
-        slip(before=then, after=state, level=2, today=TODAY), out=out / "slip.png"))  # fmt: skip
-    timed("slip, every milestone, csv", lambda: write_slip(
-        slip(before=then, after=state), out=out / "slip.csv"))  # fmt: skip
-    timed("celebrate since 2027-01-01, html", lambda: write_celebration(
-        celebrate(state=state, since="2027-01-01"), out=out / "done.html"))  # fmt: skip
-    timed("graph of one release, svg", lambda: write_graph(
-        graph(state=state, today=TODAY, release="LDM-0"), out=out / "graph.svg"))  # fmt: skip
+    parser.add_argument("--cache", type=Path, help="keep the built ledger here and reuse it")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command")
+    args = parser.parse_args()
+    if not SCRIPT.exists():
+        raise SystemExit(f"no console script at {SCRIPT}; install the project (pip install -e .)")
+    print(f"milestone charts, {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="bench-charts-") as scratch:
+        folder = args.cache or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        db, key, built = ledger_for(
+            args.events, folder, cached=args.cache is not None, profile=False
+        )
+        how = "reused" if built.reused else f"built in {built.seconds:.0f} s"
+        print(
+            f"ledger of {built.events:,} events ({how}): {built.milestones:,} milestones, "
+            f"{built.level2} of them Level 2"
+        )
+        out = Path(scratch) / "charts"
+        out.mkdir()
+        env = {**os.environ, "MILESTONE_KEY": str(key), "COLUMNS": "120"}
+        measures = []
+        for label, words in cases(db, out):
+            argv = [str(SCRIPT), "--db", str(db), *words]
+            measures.append(
+                measure(label, "read", lambda _i, a=argv: a, env=env, cwd=out, runs=args.runs)
+            )
+        print(f"whole processes; medians of {args.runs} timed runs after one warm-up")
+        print(table(measures))
+        print(f"bar: under {TARGET_S:.0f} s a chart")
 
 
 if __name__ == "__main__":

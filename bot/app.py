@@ -37,6 +37,7 @@ from bot.incoming import Click, SlashRequest
 from bot.more import MORE_ACTIONS
 from bot.settings import ConfigError, Settings
 from bot.slash import APPROVE_ACTION, CANCEL_ACTION, Slash
+from bot.uploads import Uploads
 from bot.verification import SlackSignature
 from ledger.errors import LedgerError
 from ledger.rules import may_sign_for
@@ -150,7 +151,7 @@ def build(settings: Settings, *, access: LedgerAccess | None = None) -> Bot:
     )
     if settings.channel:
         bot.announcer = _announcer(settings, access)
-    _listen(bot, Slash(access, web=settings.web_url))
+    _listen(bot, Slash(access, web=settings.web_url, uploads=Uploads(client)))
     return bot
 
 

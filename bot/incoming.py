@@ -23,6 +23,7 @@ class SlashRequest:
     user_id: str
     text: str
     idem: str
+    channel_id: str | None = None  # where it was typed: where a chart is uploaded
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> SlashRequest:
@@ -39,7 +40,9 @@ class SlashRequest:
             fields = json.dumps(sorted((k, str(v)) for k, v in body.items()))
             trigger = hashlib.sha256(fields.encode()).hexdigest()[:32]
         actor_of(team_id, user_id)  # refuse malformed ids before anything runs
-        return cls(team_id, user_id, str(body.get("text") or ""), f"slack/{team_id}/{trigger}")
+        channel = str(body.get("channel_id") or "") or None
+        text = str(body.get("text") or "")
+        return cls(team_id, user_id, text, f"slack/{team_id}/{trigger}", channel)
 
     @property
     def actor(self) -> str:

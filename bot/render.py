@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from bot import entries, milestones, render_tree
+from bot import entries, milestones, render_tree, reports
 from bot.blocks import Reply, code, escape
 from ledger import proof_results as prs
+from ledger import report_results as rr
 from ledger import results as rs
 
 
@@ -96,3 +97,15 @@ answer.register(prs.CheckpointResult, lambda r: render_tree.checkpoint(r.checkpo
 answer.register(prs.KeyLineResult, lambda r: render_tree.key_line(r.key_line))
 answer.register(prs.CheckpointListResult, lambda r: render_tree.checkpoints(r.checkpoints))
 answer.register(prs.ProofResult, lambda r: render_tree.proof(r.proof))
+answer.register(rr.SlipResult, lambda r: reports.slip(r.slip))
+answer.register(rr.CelebrationResult, lambda r: reports.celebration(r.celebration))
+answer.register(rr.GraphResult, lambda r: reports.graph(r.graph))
+
+
+@answer.register
+def _(result: rr.ChartResult) -> Reply:
+    # What a chart answers with when it is not uploaded: its title (the picture is
+    # `bot.uploads`').
+    from ledger.charts.output import title_of
+
+    return reports.chart(title_of(result.chart))

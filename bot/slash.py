@@ -7,7 +7,9 @@ delivery records nothing twice. A change whose request has a `preview` (an
 RFC approval) asks first: the reply shows the preview with a button (behind
 Slack's confirm dialog), and only the click records the change. A long answer
 comes a page at a time (`bot.more`): its "more" button carries the words, so
-answering it is parsing and reading again, never recording.
+answering it is parsing and reading again, never recording. A read whose
+answer is a picture (a chart, the dependency graph) is drawn and uploaded to
+the channel it was asked in (`bot.uploads`), and the asker is told where.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.incoming import Click, SlashRequest
 from bot.limits import problems
 from bot.links import web_path, web_url
 from bot.more import PageRequest, page_of
+from bot.uploads import Uploads, picture
 from bot.words import split
 from ledger import grammar
 from ledger.errors import Conflict, InvalidInput, LedgerError, PermissionDenied
@@ -61,9 +64,12 @@ class Slash:
     `web` is the web view's address (`MILESTONE_WEB_URL`), which paged answers link to.
     """
 
-    def __init__(self, access: LedgerAccess, *, web: str | None = None) -> None:
+    def __init__(
+        self, access: LedgerAccess, *, web: str | None = None, uploads: Uploads | None = None
+    ) -> None:
         self.access = access
         self.web = web
+        self.uploads = uploads
 
     def prepare(self, request: SlashRequest) -> Reply | Job:
         """Parse a request: a reply at once (help, a parse error) or a job for the ledger."""
@@ -94,7 +100,7 @@ class Slash:
                 return Job(name, False, partial(self._guarded, prompt))
             write = partial(self._write, parsed, request.actor, request.idem)
             return Job(name, True, partial(self._guarded, write))
-        read = partial(self._read, parsed, words, request.actor)
+        read = partial(self._read, parsed, words, request.actor, channel=request.channel_id)
         return Job(name, False, partial(self._guarded, read))
 
     def more(self, click: Click) -> Reply:
@@ -156,12 +162,18 @@ class Slash:
         actor: str,
         page: int = 1,
         head: int | None = None,
+        channel: str | None = None,
     ) -> Reply:
         def read(ledger: Ledger) -> tuple[Any, tuple[int, str] | None, int]:
             context = Context(lambda: ledger, self._read_signer, actor)
             return handle(request, context=context), ledger.broken, ledger.length
 
         result, broken, now = self.access.read(read)
+        shown = picture(result)
+        if shown is not None and self.uploads is not None:
+            # A chart is drawn and uploaded outside the ledger's lock: other reads go on.
+            posted = self.uploads.post(shown, channel=channel, actor=actor, words=words)
+            return posted.with_note(blocks.broken(*broken)) if broken else posted
         answer = page_of(
             render.answer(result),
             page=page,

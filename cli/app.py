@@ -58,9 +58,16 @@ key_app = typer.Typer(
     rich_markup_mode=None,
     cls=QuickGroup,
 )
+chart_app = typer.Typer(
+    help="Draw the plan: burndown, Gantt chart and slip, as png, svg, pdf (or csv, tex).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=QuickGroup,
+)
+app.add_typer(chart_app, name="chart", rich_help_panel="Charts and reports")
 app.add_typer(rfc_app, name="rfc", rich_help_panel="RFCs")
 app.add_typer(key_app, name="key", rich_help_panel="Keys and roles")
-GROUPS = {(): app, ("rfc",): rfc_app, ("key",): key_app}
+GROUPS = {(): app, ("rfc",): rfc_app, ("key",): key_app, ("chart",): chart_app}
 
 #: Where `--help` lists each command (`cli.help.PANELS` orders the groups).
 PANEL = {
@@ -85,6 +92,7 @@ PANEL = {
         ),
         "Changing the plan",
     ),
+    **dict.fromkeys(("slip", "celebrate", "graph"), "Charts and reports"),
     **dict.fromkeys(("grant", "ungrant"), "Keys and roles"),
     **dict.fromkeys(
         ("verify", "verify-file", "checkpoint", "checkpoints", "prove", "verify-proof", "cosign"),

@@ -18,6 +18,7 @@ from typing import Any, get_args, get_origin
 #: The groups of commands, in the order help lists them.
 PANELS = (
     "Reading the plan",
+    "Charts and reports",
     "Changing the plan",
     "RFCs",
     "Keys and roles",

@@ -12,17 +12,18 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import TYPE_CHECKING
 
-from cli import milestones, render_tree, trail
+from cli import milestones, render_tree, reports, trail
 from cli.screen import PLAIN, Screen
 from cli.tables import paragraph, styled
 from ledger import proof_results as prs
+from ledger import report_results as rr
 from ledger import results as rs
 
 if TYPE_CHECKING:
     from ledger.state import Recorded
     from ledger.verify import Report
 
-__all__ = ["text", "verify_text"]
+__all__ = ["output", "text", "verify_text"]
 
 
 def verify_text(report: Report, screen: Screen = PLAIN) -> str:
@@ -154,3 +155,42 @@ text.register(
 text.register(prs.ProofResult, lambda r, screen=PLAIN: r.proof.text())
 text.register(prs.ProofCheckResult, lambda r, screen=PLAIN: render_tree.check_text(r.check))
 text.register(prs.CosignResult, lambda r, screen=PLAIN: r.cosigned.note)
+text.register(rr.ChartResult, reports.chart_text)
+text.register(rr.SlipResult, lambda r, screen=PLAIN: reports.slip_text(r.slip, screen))
+text.register(
+    rr.CelebrationResult, lambda r, screen=PLAIN: reports.celebration_text(r.celebration, screen)
+)
+
+
+@text.register
+def _(result: rr.GraphResult, screen: Screen = PLAIN) -> str:
+    from ledger.charts.graph import graph_dot
+
+    return graph_dot(result.graph)
+
+
+# --- what a command prints ----------------------------------------------------------------------
+
+
+@singledispatch
+def output(result: rs.Result, screen: Screen = PLAIN) -> str | bytes:
+    """What a command prints: its text; for a report asked for as a file (`--out`), the file
+    is written and the output says where; a chart without one is PNG bytes for a pipe."""
+    return text(result, screen)
+
+
+output.register(rr.ChartResult, reports.chart_output)
+output.register(
+    rr.SlipResult, lambda r, screen=PLAIN: reports.slip_output(r.slip, r.out, r.csv, screen)
+)
+output.register(
+    rr.CelebrationResult,
+    lambda r, screen=PLAIN: reports.celebration_output(r.celebration, r.out, screen),
+)
+
+
+@output.register
+def _(result: rr.GraphResult, screen: Screen = PLAIN) -> str | bytes:
+    if result.out is not None:
+        return reports.written(result.graph, result.out)
+    return text(result, screen)

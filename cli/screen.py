@@ -24,10 +24,12 @@ PIPED = 120
 @dataclass(frozen=True)
 class Screen:
     """How output is laid out: `width` in columns (None: as wide as each line needs, for
-    renderings that are not shown on a screen, such as the bot's or a test's)."""
+    renderings that are not shown on a screen, such as the bot's or a test's), and whether
+    it is a terminal (which an image must not be written to)."""
 
     width: int | None = None
     color: bool = False
+    terminal: bool = False
 
 
 PLAIN = Screen()
@@ -45,7 +47,7 @@ def screen_of(stream: TextIO, environ: Mapping[str, str]) -> Screen:
     color = (
         is_terminal and not environ.get("NO_COLOR") and environ.get("TERM", "").lower() != "dumb"
     )
-    return Screen(width=max(width, NARROWEST), color=color)
+    return Screen(width=max(width, NARROWEST), color=color, terminal=is_terminal)
 
 
 def _columns(text: str) -> int | None:

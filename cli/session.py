@@ -94,8 +94,17 @@ def answer(
         raise fail(error) from None
     if context.opened is not None:
         _warn_if_broken(context.opened)
-    text = data.as_json(data.data(result)) if as_json else render.text(result, settings.screen)
-    typer.echo(text, nl=not text.endswith("\n"))
+    try:
+        # Rendering may write a file (`--out`) or draw, and be refused too (a folder gone).
+        shown = (
+            data.as_json(data.data(result)) if as_json else render.output(result, settings.screen)
+        )
+    except LedgerError as error:
+        raise fail(error) from None
+    if isinstance(shown, bytes):
+        typer.echo(shown, nl=False)  # an image for a pipe: the bytes as they are
+    else:
+        typer.echo(shown, nl=not shown.endswith("\n"))
     if result.exit_code:
         raise typer.Exit(result.exit_code)
 

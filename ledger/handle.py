@@ -22,6 +22,7 @@ from ledger.asof import parse_as_of, parse_instant_text
 from ledger.check import check
 from ledger.diff import diff
 from ledger.proof_handlers import HANDLERS as PROOF_HANDLERS
+from ledger.report_handlers import HANDLERS as REPORT_HANDLERS
 from ledger.rules import require_open_rfc
 
 if TYPE_CHECKING:
@@ -246,4 +247,5 @@ HANDLERS: dict[type[rq.Request], Handler] = {
     rq.ImportRevision: _import_revision,
     rq.ImportExport: _import_export,
     **PROOF_HANDLERS,
+    **REPORT_HANDLERS,
 }

@@ -2,7 +2,11 @@
 
 `SlackStandIn` is a small real HTTP server on 127.0.0.1 that answers the Web
 API methods the bot calls (auth.test, chat.postMessage, chat.postEphemeral,
-…) and the response_url posts, recording each one. `SlackSender` sends the
+…) and the response_url posts, recording each one. It serves the external
+file upload flow as Slack does: `files.getUploadURLExternal` hands out an
+upload URL on this server and a file id, the bytes POSTed there are kept
+(`uploaded`), and `files.completeUploadExternal` answers with the files it
+completed. `SlackSender` sends the
 bot what Slack sends: form-encoded slash commands and `payload=` interactions,
 signed with the signing secret exactly as Slack signs them
 (`v0=HMAC-SHA256(secret, "v0:" + timestamp + ":" + body)`).
@@ -53,6 +57,11 @@ class SlackStandIn:
         self._last_post: dict[str, float] = {}
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        #: file id -> the filename and length asked for at files.getUploadURLExternal
+        self.upload_urls: dict[str, dict[str, Any]] = {}
+        #: file id -> the bytes POSTed to its upload URL
+        self.uploaded: dict[str, bytes] = {}
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -61,7 +70,13 @@ class SlackStandIn:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
+                body = self.rfile.read(length)
+                if self.path.startswith("/upload/"):
+                    # The bytes of a file, as they are (not a form, whatever urllib says).
+                    stand_in._upload(self.path.removeprefix("/upload/"), body)
+                    self._send(200, b"OK - " + str(len(body)).encode(), "text/plain")
+                    return
+                raw = body.decode()
                 kind = self.headers.get("Content-Type", "")
                 if "json" in kind:
                     params = json.loads(raw or "{}")
@@ -161,7 +176,31 @@ class SlackStandIn:
             }
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{time.time():.6f}"}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._file_ids):08d}"
+            with self._changed:
+                self.upload_urls[file_id] = {
+                    "filename": params.get("filename"),
+                    "length": int(params.get("length") or 0),
+                }
+            return {
+                "ok": True,
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+                "file_id": file_id,
+            }
+        if method == "files.completeUploadExternal":
+            files = json.loads(params.get("files") or "[]")
+            with self._changed:
+                unknown = [f["id"] for f in files if f.get("id") not in self.uploaded]
+            if unknown:  # Slack refuses to complete a file whose bytes never came
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         return {"ok": True}
+
+    def _upload(self, file_id: str, data: bytes) -> None:
+        with self._changed:
+            self.uploaded[file_id] = data
+            self._changed.notify_all()
 
     def _record(self, call: Call) -> None:
         with self._changed:

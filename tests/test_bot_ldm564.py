@@ -170,6 +170,12 @@ READS = [
     "checkpoints",
     "prove 100",
     "upcoming --as-of 2019-01-01 --days 365",
+    "slip 2018-04-13 2022-08-13",
+    "celebrate --since 2018-01-01",
+    "chart burndown --compare 2018-04-13",
+    "chart gantt --members",
+    "chart slip 2018-04-13 2022-08-13 --level 2",
+    "graph --release LDM-503-15a",
     "help",
     *(f"help {command}" for command in ("define", "move", "rfc approve", "log", "plan")),
 ]

@@ -212,11 +212,13 @@ def test_the_docs_and_the_manifest_describe_what_the_bot_needs():
         "- commands",
         "- chat:write",
         "- chat:write.public",
+        "- files:write",
         "should_escape: true",
         "request_url: https://HOST/slack/events",
     ):
         assert setting in manifest
     assert "--delegate-for slack:" in docs and "connections:write" in docs
+    assert "`files:write`" in docs
 
 
 def test_a_port_in_use_is_refused_with_the_fix(served_sqlite):

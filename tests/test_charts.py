@@ -8,10 +8,12 @@ packages): a test that needs one fails when it is missing, it never skips.
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +62,9 @@ def _graph() -> Graph:
 
 
 def _celebration() -> Celebration:
-    return celebrate(state=hand_plan(), since="2020-01-01")
+    # Every completion of the hand-made plan is event #10.
+    recorded = {10: "2020-04-03T09:15:42.123456Z"}
+    return celebrate(state=hand_plan(), since="2020-01-01", recorded_at=recorded)
 
 
 def _png_shape(path: Path) -> tuple[int, ...]:
@@ -251,6 +255,39 @@ def test_slip_csv_lists_every_milestone_in_slip_order(tmp_path):
         "A-4,3,Title of A-4,2020-06-01,,,removed,,",
     ]
     assert slip_csv(_slip()) == out.read_text(encoding="utf-8")
+
+
+def test_a_slip_chart_draws_the_80_milestones_that_moved_furthest_either_way(tmp_path):
+    # X-0 ... X-89 slip by 1 ... 90 days; Y-0 ... Y-9 come 100 ... 109 days earlier. The 80
+    # that moved furthest are the ten Y and X-20 ... X-89; X-0 ... X-19 are left out.
+    before = [milestone(f"X-{i}", 3, "2020-01-01") for i in range(90)]
+    before += [milestone(f"Y-{i}", 3, "2020-12-31") for i in range(10)]
+    after = state_of(*(milestone(m.code, 3, "2020-01-01") for m in before))
+    for i in range(90):
+        after.milestones[f"X-{i}"].forecast = (date(2020, 1, 1) + timedelta(days=i + 1)).isoformat()
+    for i in range(10):
+        after.milestones[f"Y-{i}"].forecast = "2020-09-01"
+        after.milestones[f"Y-{i}"].baseline = "2020-12-31"
+    report = slip(before=state_of(*before), after=after)
+    out = tmp_path / "slip.svg"
+
+    write_slip(report, out=out)
+
+    text = out.read_text(encoding="utf-8")
+    labels = re.findall(r">([XY]-\d+)  [-+]\d+ d<", text)
+    assert len(labels) == 80
+    assert set(labels) == {f"Y-{i}" for i in range(10)} | {f"X-{i}" for i in range(20, 90)}
+    assert "(the 80 that moved furthest are drawn)" in text
+    assert len(slip_csv(report).splitlines()) == 101  # the data keeps every one
+
+
+def test_a_day_is_placed_where_matplotlib_places_it():
+    from matplotlib.dates import date2num
+
+    from ledger.charts.figure import day_number
+
+    for day in ("0001-01-01", "1969-12-31", "1970-01-01", "2018-04-13", "2100-02-28"):
+        assert day_number(day) == float(date2num(date.fromisoformat(day)))
 
 
 def test_a_slip_with_nothing_moved_still_draws(tmp_path):
@@ -448,11 +485,11 @@ def test_celebration_markdown_is_a_table_of_completions_oldest_first():
     assert celebration_markdown(_celebration()) == (
         "## Milestones completed since 2020-01-01\n"
         "\n"
-        "| Completed | Code | Title | Level | Recorded by |\n"
-        "|---|---|---|---|---|\n"
-        "| 2020-01-10 | A-1 | Title of A-1 | 3 | bob |\n"
-        "| 2020-03-20 | A-2 | Title of A-2 | 3 |  |\n"
-        "| 2020-04-02 | R1 | Title of R1 | 2 | alice |\n"
+        "| Completed | Code | Title | Level | Recorded by | Recorded (UTC) |\n"
+        "|---|---|---|---|---|---|\n"
+        "| 2020-01-10 | A-1 | Title of A-1 | 3 | bob | 2020-04-03 09:15 |\n"
+        "| 2020-03-20 | A-2 | Title of A-2 | 3 |  | 2020-04-03 09:15 |\n"
+        "| 2020-04-02 | R1 | Title of R1 | 2 | alice | 2020-04-03 09:15 |\n"
         "\n"
         "3 milestones completed.\n"
     )

@@ -255,6 +255,12 @@ def test_celebrate_lists_completions_on_or_after_since_with_who_recorded_them():
     )
 
 
+def test_celebrate_says_when_each_completion_was_recorded_when_told():
+    report = celebrate(state=hand_plan(), since="2020-04-01", recorded_at={10: "2020-04-03T09:15Z"})
+
+    assert [(c.code, c.recorded_at) for c in report.completions] == [("R1", "2020-04-03T09:15Z")]
+
+
 def test_celebrate_refuses_a_since_that_is_not_a_date():
     with pytest.raises(InvalidInput, match="--since 'last week' is not a date"):
         celebrate(state=hand_plan(), since="last week")

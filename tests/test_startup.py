@@ -37,6 +37,8 @@ def _loaded(*words: str, watched: tuple[str, ...] = HEAVY) -> str:
         ("define", "--help"),
         ("rfc", "approve", "--help"),
         ("import-doc", "--help"),
+        ("chart", "burndown", "--help"),
+        ("chart", "burndown", "--level", "two"),
         ("log", "--since", "soon"),  # refused by the parameter's own converter
     ],
     ids=lambda words: " ".join(words),
@@ -66,6 +68,7 @@ def test_a_command_converts_its_values_without_pydantic(open_ledger, db_url, wor
         (["--db=x.db", "--key", "k.pem", "rfc", "list"], ("rfc", "list")),
         (["rfc", "approve", "RFC-1", "--db", "x.db"], ("rfc", "approve")),
         (["key", "new", "bob"], ("key", "new")),
+        (["chart", "burndown", "--out", "b.png"], ("chart", "burndown")),
         (["--help"], None),
         (["rfc"], None),
         (["rfc", "--help"], None),
@@ -105,3 +108,25 @@ def test_a_command_run_by_the_console_script_answers_as_the_whole_app_does(open_
     assert commands.strip() == "['log']"
     assert printed == whole.stdout
     assert whole.exit_code == 0 and "#1" in printed
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("slip", "#1", "now"),
+        ("celebrate", "--json"),
+        ("graph",),
+        ("chart", "burndown", "--json"),
+    ],
+    ids=lambda words: " ".join(words),
+)
+def test_only_the_commands_that_draw_import_matplotlib(open_ledger, db_url, words):
+    assert _loaded("--db", db_url, *words, watched=("matplotlib",)) == "[]"
+
+
+def test_a_command_that_draws_does_import_matplotlib(open_ledger, db_url, tmp_path):
+    out = str(tmp_path / "burndown.png")
+
+    assert _loaded("--db", db_url, "chart", "burndown", "--out", out, watched=("matplotlib",)) == (
+        "['matplotlib']"
+    )

@@ -188,7 +188,9 @@ class _Stream(io.StringIO):
 
 
 def test_a_terminal_gets_colour_unless_no_color_is_set():
-    assert screen_of(_Stream(True), {"COLUMNS": "90"}) == Screen(width=90, color=True)
+    assert screen_of(_Stream(True), {"COLUMNS": "90"}) == Screen(
+        width=90, color=True, terminal=True
+    )
     assert screen_of(_Stream(True), {"COLUMNS": "90", "NO_COLOR": "1"}).color is False
     assert screen_of(_Stream(True), {"COLUMNS": "90", "TERM": "dumb"}).color is False
 

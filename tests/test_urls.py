@@ -27,6 +27,12 @@ SAMPLES: list[rq.Request] = [
     rq.ShowCheckpoint(rfc="RFC-781"),
     rq.ListCheckpoints(),
     rq.Prove(seq=12),
+    rq.ChartBurndown(level=3, compare="RFC-781", since="2021-01-01", size="800x600"),
+    rq.ChartGantt(releases=("LDM-503-11a", "LDM-503-12"), members=True, as_of="v1.5"),
+    rq.ChartSlip(before="2018-04-13", after="now", level=2, known_at="2023-01-01"),
+    rq.ShowSlip(before="RFC-501", after="#400"),
+    rq.Celebrate(since="2022-01-01", as_of="2022-08-13"),
+    rq.ShowGraph(release="LDM-503-11a", target="DM-NCSA-22"),
 ]
 
 

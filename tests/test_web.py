@@ -212,6 +212,12 @@ SAME_AS_CLI = [
     (("rfc", "show", "RFC-781"), "/api/rfc/show/RFC-781"),
     (("rfc", "list"), "/api/rfc/list"),
     (("verify",), "/api/verify"),
+    (("slip", "2018-04-13", "2022-08-13", "--level", "2"),
+     "/api/slip?before=2018-04-13&after=2022-08-13&level=2"),
+    (("celebrate", "--since", "2022-01-01"), "/api/celebrate?since=2022-01-01"),
+    (("chart", "burndown", "--level", "3", "--compare", "2018-04-13"),
+     "/api/chart/burndown?level=3&compare=2018-04-13"),
+    (("graph", "--release", "LDM-503-15a"), "/api/graph?release=LDM-503-15a"),
 ]  # fmt: skip
 
 
@@ -237,6 +243,17 @@ def test_the_api_lists_every_read_command_and_no_change(web: httpx.Client) -> No
     assert next(c for c in listed if c["path"] == "/api/log")["params"].keys() == {
         "since", "actor", "rfc", "type", "limit",
     }  # fmt: skip
+
+
+def test_the_slip_and_celebrate_pages_show_the_reports(web: httpx.Client) -> None:
+    slipped = web.get("/slip", params={"before": "2018-04-13", "after": "2022-08-13"})
+    done = web.get("/celebrate", params={"since": "2022-01-01", "as_of": "2022-08-13"})
+
+    assert slipped.status_code == 200 and done.status_code == 200
+    row = text_of(slipped.text).split("DM-AP-12", 1)[1].split("\n", 1)[0]
+    assert "2019-04-24" in row and "2022-08-01" in row and "+1195" in row
+    assert "4 completed since 2022-01-01" in text_of(done.text)
+    assert "LDM-503-15a" in done.text and "alice" in done.text
 
 
 @pytest.mark.parametrize("fmt", ["md", "tex", "csv", "json"])

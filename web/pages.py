@@ -256,5 +256,7 @@ def routes() -> list[Route]:
         Route("/late", command_page("late", "Late")),
         Route("/upcoming", command_page("upcoming", "Upcoming")),
         Route("/check", command_page("check", "Check")),
+        Route("/slip", command_page("slip", "Slip")),
+        Route("/celebrate", command_page("celebrate", "Celebrate")),
         Route("/verify", verify),
     ]

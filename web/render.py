@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ledger import grammar
+from ledger import report_results as rr
 from ledger import results as rs
 from ledger.queries import Plan
 from ledger.urls import query_params
@@ -164,3 +165,13 @@ def _(result: rs.RfcResult) -> Markup:
 @fragment.register
 def _(result: rs.RfcListResult) -> Markup:
     return _fragment("rfc_list", rfcs=result.rfcs)
+
+
+@fragment.register
+def _(result: rr.SlipResult) -> Markup:
+    return _fragment("slip", report=result.slip)
+
+
+@fragment.register
+def _(result: rr.CelebrationResult) -> Markup:
+    return _fragment("celebration", report=result.celebration)

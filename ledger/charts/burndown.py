@@ -8,10 +8,10 @@ from pathlib import Path
 
 from ledger.charts import escape
 from ledger.charts.figure import date_axis, day_number, new_figure, save, today_line
-from ledger.charts.formats import IMAGES, format_of, write_text
+from ledger.charts.formats import BURNDOWN, IMAGES, format_of, write_text
 from ledger.reports.burndown import Burndown
 
-FORMATS = (*IMAGES, "csv")
+FORMATS = BURNDOWN
 SIZE = (1200, 700)
 
 

@@ -9,11 +9,11 @@ import html
 from pathlib import Path
 
 from ledger.charts import escape
-from ledger.charts.formats import format_of, write_text
+from ledger.charts.formats import CELEBRATION, format_of, write_text
 from ledger.reports.celebrate import Celebration, Completion
 
-FORMATS = ("md", "html")
-COLUMNS = ("Completed", "Code", "Title", "Level", "Recorded by")
+FORMATS = CELEBRATION
+COLUMNS = ("Completed", "Code", "Title", "Level", "Recorded by", "Recorded (UTC)")
 
 
 def celebration_title(report: Celebration) -> str:
@@ -21,8 +21,13 @@ def celebration_title(report: Celebration) -> str:
     return f"Milestones completed since {report.since}"
 
 
+def recorded(c: Completion) -> str:
+    """When the completion was recorded, to the minute (UTC), or "" when not known."""
+    return c.recorded_at[:16].replace("T", " ") if c.recorded_at else ""
+
+
 def _cells(c: Completion) -> tuple[str, ...]:
-    return (c.completed, c.code, c.title, str(c.level), c.recorded_by or "")
+    return (c.completed, c.code, c.title, str(c.level), c.recorded_by or "", recorded(c))
 
 
 def _summary(report: Celebration) -> str:

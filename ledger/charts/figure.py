@@ -9,6 +9,7 @@ them from nowhere else).
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,10 +27,20 @@ _METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}
 
 
 def day_number(iso: str) -> float:
-    """An ISO date as the number matplotlib places dates by."""
+    """An ISO date as the number matplotlib places dates by: days since its epoch.
+
+    Worked out from the epoch rather than by `date2num` for each date, which costs a
+    numpy conversion a call (a tenth of a second for a large chart's thousand dates).
+    """
+    return float(date.fromisoformat(iso).toordinal() - _epoch())
+
+
+@cache
+def _epoch() -> int:
     from matplotlib.dates import date2num
 
-    return float(date2num(date.fromisoformat(iso)))
+    # date2num of the epoch's own day is 0; of day 1 (0001-01-01) it is 1 - epoch ordinal.
+    return 1 - round(float(date2num(date(1, 1, 1))))
 
 
 def new_figure(size: tuple[int, int]) -> Figure:
@@ -77,5 +88,7 @@ def save(figure: Figure, out: Path, fmt: str) -> None:
         # Text stays text in SVG (searchable, and testable); a fixed salt keeps ids stable.
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "milestone-ledger"}):
             figure.savefig(out, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
-    except OSError as error:
-        raise InvalidInput(f"cannot write {out}: {error.strerror or error}") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        raise InvalidInput(
+            f"cannot write {out}: {getattr(error, 'strerror', None) or error}"
+        ) from None

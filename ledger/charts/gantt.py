@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ledger.charts import escape
 from ledger.charts.figure import date_axis, day_number, new_figure, save, today_line
-from ledger.charts.formats import IMAGES, format_of, write_text
+from ledger.charts.formats import GANTT, IMAGES, format_of, write_text
 from ledger.charts.gantt_latex import gantt_latex
 from ledger.reports.gantt import Gantt, GanttRow
 
@@ -120,7 +120,7 @@ def write_gantt(
     report: Gantt, *, out: Path, size: tuple[int, int] | None = None, title: str | None = None
 ) -> None:
     """Write the Gantt chart to `out`: an image (.png, .svg, .pdf) or LaTeX (.tex)."""
-    if format_of(out, allowed=(*IMAGES, "tex"), what="a Gantt chart") == "tex":
+    if format_of(out, allowed=GANTT, what="a Gantt chart") == "tex":
         write_text(out, gantt_latex(report))
     else:
         draw_gantt(report, out=out, size=size, title=title)

@@ -13,11 +13,11 @@ import textwrap
 from pathlib import Path
 
 from ledger.charts import escape
-from ledger.charts.formats import format_of, write_text
+from ledger.charts.formats import GRAPH, format_of, write_text
 from ledger.errors import RenderFailed
 from ledger.reports.graph import Graph, GraphEdge, GraphNode
 
-FORMATS = ("dot", "gv", "svg", "png", "pdf")
+FORMATS = GRAPH
 DOT_SECONDS = 120  # a graph of the whole plan takes dot a second or two; this is a hang
 
 LATE_FILL = "#ffb347"

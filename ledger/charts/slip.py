@@ -8,12 +8,14 @@ from pathlib import Path
 
 from ledger.charts import escape
 from ledger.charts.figure import date_axis, day_number, new_figure, save, today_line
-from ledger.charts.formats import IMAGES, format_of, write_text
+from ledger.charts.formats import IMAGES, SLIP, format_of, write_text
 from ledger.reports.slip import Slip, SlipRow
 
-FORMATS = (*IMAGES, "csv")
+FORMATS = SLIP
 WIDTH = 1200
 ROW_HEIGHT = 22  # pixels a milestone needs for a readable label
+#: The most arrows drawn: a chart of thousands is unreadable (and slow); the CSV has them all.
+MOST_ROWS = 80
 
 
 def slip_title(report: Slip) -> str:
@@ -26,6 +28,8 @@ def slip_title(report: Slip) -> str:
         count = sum(1 for r in report.rows if r.change == change)
         if count:
             title += f", {count} {change}"
+    if report.slipped + report.advanced > MOST_ROWS:
+        title += f" (the {MOST_ROWS} that moved furthest are drawn)"
     return title
 
 
@@ -46,8 +50,13 @@ def slip_csv(report: Slip) -> str:
 
 
 def _moved(report: Slip) -> list[SlipRow]:
-    # Only moved milestones have an arrow to draw; the title counts the rest.
-    return [r for r in report.rows if r.days]
+    """The rows with an arrow to draw (the title counts the rest): every moved milestone, or
+    the `MOST_ROWS` that moved furthest either way, in the report's order."""
+    moved = [r for r in report.rows if r.days]
+    if len(moved) <= MOST_ROWS:
+        return moved
+    furthest = set(sorted(range(len(moved)), key=lambda i: -abs(moved[i].days or 0))[:MOST_ROWS])
+    return [row for i, row in enumerate(moved) if i in furthest]
 
 
 def slip_size(report: Slip) -> tuple[int, int]:

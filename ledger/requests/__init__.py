@@ -51,6 +51,14 @@ from ledger.requests.reads import (
     ShowRfc,
     VerifyLedger,
 )
+from ledger.requests.reports import (
+    Celebrate,
+    ChartBurndown,
+    ChartGantt,
+    ChartSlip,
+    ShowGraph,
+    ShowSlip,
+)
 
 GRAMMAR: tuple[type[Request], ...] = (
     # reads
@@ -62,6 +70,13 @@ GRAMMAR: tuple[type[Request], ...] = (
     ListLate,
     ListUpcoming,
     CheckPlan,
+    # reports and charts
+    ShowSlip,
+    Celebrate,
+    ChartBurndown,
+    ChartGantt,
+    ChartSlip,
+    ShowGraph,
     VerifyLedger,
     ShowRfc,
     ListRfcs,
@@ -93,7 +108,11 @@ __all__ = [
     "GRAMMAR",
     "AddKey",
     "ApproveRfc",
+    "Celebrate",
     "Change",
+    "ChartBurndown",
+    "ChartGantt",
+    "ChartSlip",
     "CheckPlan",
     "CompleteMilestone",
     "Cosign",
@@ -128,11 +147,13 @@ __all__ = [
     "RevokeRole",
     "RoleChange",
     "ShowCheckpoint",
+    "ShowGraph",
     "ShowHistory",
     "ShowLog",
     "ShowMilestone",
     "ShowPlan",
     "ShowRfc",
+    "ShowSlip",
     "Spec",
     "UndependMilestone",
     "UnlinkMilestone",

@@ -179,9 +179,7 @@ def _record(request: rq.Change, context: Context) -> rs.RecordedResult:
     return rs.RecordedResult(events=events, rfc_states=states)
 
 
-def _import_options(
-    request: rq.ImportRevision | rq.ImportExport, context: Context
-) -> ImportOptions:
+def _import_options(request: rq.ImportFile, context: Context) -> ImportOptions:
     """How an import of either kind of source runs for this request and context."""
     return {
         "ledger": context.ledger,

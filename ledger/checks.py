@@ -27,13 +27,19 @@ _ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 
 def check_code(code: str, *, what: str = "milestone code") -> str:
     """A milestone code, trimmed; refused if empty, too long or oddly spelled."""
-    code = code.strip()
-    if not _CODE.match(code):
-        raise InvalidInput(
-            f"{what} {code!r} is not valid: use letters, digits and - . _ / "
-            "(at most 64, starting with a letter or digit), e.g. DM-AP-18 or LDM-503-11a"
-        )
-    return code
+    rule = (
+        "use letters, digits and - . _ / (at most 64, starting with a letter or digit), "
+        "e.g. DM-AP-18 or LDM-503-11a"
+    )
+    return _spelled(code, _CODE, what=what, rule=rule)
+
+
+def _spelled(value: str, pattern: re.Pattern[str], *, what: str, rule: str) -> str:
+    """`value` trimmed, if `pattern` matches it; else refused, saying the `rule` it breaks."""
+    value = value.strip()
+    if not pattern.match(value):
+        raise InvalidInput(f"{what} {value!r} is not valid: {rule}")
+    return value
 
 
 def check_text(text: str, *, what: str, limit: int) -> str:
@@ -70,13 +76,8 @@ def check_version(version: str) -> str:
 
 def check_actor(actor: str) -> str:
     """An actor name: no spaces or control characters, at most 200 characters."""
-    actor = actor.strip()
-    if not _ACTOR.match(actor):
-        raise InvalidInput(
-            f"actor {actor!r} is not valid: one word without spaces, e.g. alice or "
-            "slack:T024BE7LD/U012AB3CD"
-        )
-    return actor
+    rule = "one word without spaces, e.g. alice or slack:T024BE7LD/U012AB3CD"
+    return _spelled(actor, _ACTOR, what="actor", rule=rule)
 
 
 def check_role(role: str) -> str:

@@ -49,34 +49,22 @@ def build_demo(*, directory: Path, actor: str = "release-manager") -> tuple[Ledg
 
     common: dict[str, Any] = {"ledger": ledger, "signer": signer}
     record(OpenRfc(rfc="RFC-100", title="Baseline the verification plan"), **common)
-    record(
-        DefineMilestone(
-            code="LDM-503-01",
-            title="Science Platform integration test",
-            due=day(30),
-            level=2,
-            rfc="RFC-100",
-        ),
-        **common,
-    )
-    record(
-        DefineMilestone(
-            code="LDM-503-02",
-            title="Alert production rehearsal",
-            due=day(90),
-            level=2,
-            rfc="RFC-100",
-        ),
-        **common,
-    )
-    for code, title, offset, release in (
-        ("DM-DAX-1", "Query service with asynchronous queries", -10, "LDM-503-01"),
-        ("DM-SQRE-1", "Notebook service for project staff", 20, "LDM-503-01"),
-        ("DM-AP-1", "Single frame measurement pipeline", 45, "LDM-503-02"),
-        ("DM-AP-2", "Image differencing", 80, "LDM-503-02"),
+    # Two Level-2 test milestones (no releases), then Level-3 milestones under them.
+    for code, title, offset, releases in (
+        ("LDM-503-01", "Science Platform integration test", 30, ()),
+        ("LDM-503-02", "Alert production rehearsal", 90, ()),
+        ("DM-DAX-1", "Query service with asynchronous queries", -10, ("LDM-503-01",)),
+        ("DM-SQRE-1", "Notebook service for project staff", 20, ("LDM-503-01",)),
+        ("DM-AP-1", "Single frame measurement pipeline", 45, ("LDM-503-02",)),
+        ("DM-AP-2", "Image differencing", 80, ("LDM-503-02",)),
     ):
         define = DefineMilestone(
-            code=code, title=title, due=day(offset), releases=(release,), rfc="RFC-100"
+            code=code,
+            title=title,
+            due=day(offset),
+            level=3 if releases else 2,
+            releases=releases,
+            rfc="RFC-100",
         )
         record(define, **common)
     record(ApproveRfc(rfc="RFC-100", version="1.0"), **common)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-from ledger.errors import InvalidInput, LedgerError, NotFound
+from ledger.errors import DocumentError, InvalidInput, LedgerError, NotFound
 
 
 def refusal(error: OSError | ValueError, path: Path, *, what: str) -> LedgerError:
@@ -34,6 +34,25 @@ def read_file(path: Path, *, what: str) -> bytes:
         return path.read_bytes()
     except (OSError, ValueError) as error:
         raise refusal(error, path, what=what) from None
+
+
+def read_document(path: Path, *, expected: str) -> bytes:
+    """The bytes of a document given to import, or `DocumentError` saying why they cannot be
+    read; `expected` says what the path should name ("a P6 export")."""
+    # Unlike `read_file`, every failure is a DocumentError: an import refuses a document it
+    # cannot read the same way as one it cannot parse.
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(f"{path}: no such file; give the path of {expected}") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{path} is a directory; give the path of {expected}") from None
+    except OSError as error:
+        raise DocumentError(f"{path}: cannot be read ({error.strerror})") from None
+    except ValueError:  # a NUL byte in the name
+        raise DocumentError(
+            f"{str(path)!r} is not a file name; give the path of {expected}"
+        ) from None
 
 
 def writable_path(path: Path, *, what: str) -> Path:

@@ -75,18 +75,31 @@ def _retitled(state: PlanState, event: Recorded) -> None:
         m.title = event.data["title"]
 
 
+def _other(state: PlanState, event: Recorded, key: str) -> str:
+    """The code of the second milestone an event names (a release, a predecessor), as the
+    plan knows it now; as written when the plan does not know it."""
+    return state.resolve(event.data[key]) or event.data[key]
+
+
+def _add(codes: list[str], code: str) -> None:
+    # Ordered lists, not sets: the order is the order the plan shows them in.
+    if code not in codes:
+        codes.append(code)
+
+
+def _remove(codes: list[str], code: str) -> None:
+    if code in codes:
+        codes.remove(code)
+
+
 def _linked(state: PlanState, event: Recorded) -> None:
     if (m := _milestone(state, event)) is not None:
-        release = state.resolve(event.data["release"]) or event.data["release"]
-        if release not in m.releases:
-            m.releases.append(release)
+        _add(m.releases, _other(state, event, "release"))
 
 
 def _unlinked(state: PlanState, event: Recorded) -> None:
     if (m := _milestone(state, event)) is not None:
-        release = state.resolve(event.data["release"]) or event.data["release"]
-        if release in m.releases:
-            m.releases.remove(release)
+        _remove(m.releases, _other(state, event, "release"))
 
 
 def _forecast_moved(state: PlanState, event: Recorded) -> None:
@@ -155,16 +168,12 @@ def _renamed(state: PlanState, event: Recorded) -> None:
 
 def _depends(state: PlanState, event: Recorded) -> None:
     if (m := _milestone(state, event)) is not None:
-        predecessor = state.resolve(event.data["predecessor"]) or event.data["predecessor"]
-        if predecessor not in m.depends:
-            m.depends.append(predecessor)
+        _add(m.depends, _other(state, event, "predecessor"))
 
 
 def _independent(state: PlanState, event: Recorded) -> None:
     if (m := _milestone(state, event)) is not None:
-        predecessor = state.resolve(event.data["predecessor"]) or event.data["predecessor"]
-        if predecessor in m.depends:
-            m.depends.remove(predecessor)
+        _remove(m.depends, _other(state, event, "predecessor"))
 
 
 #: Changes to milestones: these wait for their RFC's approval.

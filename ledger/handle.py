@@ -26,6 +26,7 @@ from ledger.report_handlers import HANDLERS as REPORT_HANDLERS
 from ledger.rules import require_open_rfc
 
 if TYPE_CHECKING:
+    from ledger.import_plan import ImportOptions
     from ledger.ledger import Ledger, View
     from ledger.signing import Signer
 
@@ -179,34 +180,30 @@ def _record(request: rq.Change, context: Context) -> rs.RecordedResult:
     return rs.RecordedResult(events=events, rfc_states=states)
 
 
+def _import_options(request: rq.ImportFile, context: Context) -> ImportOptions:
+    """How an import of either kind of source runs for this request and context."""
+    return {
+        "ledger": context.ledger,
+        # A dry run appends nothing, so it signs nothing: it needs no key.
+        "signer": None if request.dry_run else context.load_signer(),
+        "on": request.on,
+        "actor": context.actor,
+        "progress": context.progress,
+        "dry_run": request.dry_run,
+    }
+
+
 def _import_revision(request: rq.ImportRevision, context: Context) -> rs.ImportResult:
     from ledger.importer import import_revision_file
 
-    return import_revision_file(
-        ledger=context.ledger,
-        # A dry run appends nothing, so it signs nothing: it needs no key.
-        signer=None if request.dry_run else context.load_signer(),
-        path=request.path,
-        on=request.on,
-        actor=context.actor,
-        progress=context.progress,
-        dry_run=request.dry_run,
-    )
+    return import_revision_file(path=request.path, **_import_options(request, context))
 
 
 def _import_export(request: rq.ImportExport, context: Context) -> rs.ImportResult:
     from ledger.importer_p6 import import_export_file
 
-    return import_export_file(
-        ledger=context.ledger,
-        signer=None if request.dry_run else context.load_signer(),
-        path=request.path,
-        on=request.on,
-        rfc=request.rfc,
-        actor=context.actor,
-        progress=context.progress,
-        dry_run=request.dry_run,
-    )
+    options = _import_options(request, context)
+    return import_export_file(path=request.path, rfc=request.rfc, **options)
 
 
 Handler = Callable[[Any, Context], rs.Result]

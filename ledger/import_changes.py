@@ -10,7 +10,7 @@ changes and the changes that restore the plan later events were made on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -125,29 +125,15 @@ def plan_changes(
         if m.title != target.title:
             out.retitles.append(draft(MilestoneRetitled(code=code, title=target.title), code))
         if target.level == 3:
-            now = after_renames(m.releases)
-            out.relinks += [
-                draft(MilestoneUnlinked(code=code, release=name), code)
-                for name in now
-                if name not in target.releases
-            ]
-            out.relinks += [
-                draft(MilestoneLinked(code=code, release=name), code)
-                for name in target.releases
-                if name not in now
-            ]
+            left, joined = _differences(after_renames(m.releases), target.releases)
+            out.relinks += [draft(MilestoneUnlinked(code=code, release=r), code) for r in left]
+            out.relinks += [draft(MilestoneLinked(code=code, release=r), code) for r in joined]
         if target.depends is not None:
-            now = after_renames(m.depends)
+            dropped, added = _differences(after_renames(m.depends), target.depends)
             out.independents += [
-                draft(MilestoneIndependent(code=code, predecessor=p), code)
-                for p in now
-                if p not in target.depends
+                draft(MilestoneIndependent(code=code, predecessor=p), code) for p in dropped
             ]
-            out.depends += [
-                draft(MilestoneDepends(code=code, predecessor=p), code)
-                for p in target.depends
-                if p not in now
-            ]
+            out.depends += [draft(MilestoneDepends(code=code, predecessor=p), code) for p in added]
         out.moves += _moves(m, target, under_rfc=rfc is not None, draft=draft)
         if m.completed != target.completed:
             if m.completed is not None:
@@ -165,6 +151,12 @@ def plan_changes(
         draft(MilestoneWithdrawn(code=m.code, reason=f"not in {document}"), m.code) for m in leaving
     ]
     return out.ordered()
+
+
+def _differences(now: list[str], wanted: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The codes `now` holds that `wanted` does not, in `now`'s order, and the codes `wanted`
+    adds, in its order (memberships and dependencies are both ordered lists of codes)."""
+    return [c for c in now if c not in wanted], [c for c in wanted if c not in now]
 
 
 def _definition(target: Target) -> MilestoneDefined:

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 from events.catalogue import ChangeRecordRow, RevisionImported, fact_data
 from ledger.append import Draft
@@ -53,6 +53,22 @@ from ledger.state import PlanState
 from ledger.timeline import holds_events_after, next_change, plan_at
 
 Progress = Callable[[str], None]
+
+
+class ImportOptions(TypedDict, total=False):
+    """How an import runs, whatever its source: the keyword arguments of `import_plan` that
+    the importer of each source (`ledger.importer`, `ledger.importer_p6`) passes through.
+
+    Declared once so that an option added to `import_plan` reaches every importer, and
+    every front end that calls one, without each restating the list.
+    """
+
+    ledger: Required[Ledger]
+    signer: Required[Signer | None]
+    on: date | None
+    actor: str | None
+    progress: Progress | None
+    dry_run: bool
 
 
 @dataclass(frozen=True)

@@ -11,37 +11,21 @@ come in any order; see `ledger.import_plan` for how a late one lands.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
+from typing import Unpack
 
 from ledger.errors import DocumentError
-from ledger.import_plan import PlanSource, Progress, digest, import_plan
+from ledger.files import read_document
+from ledger.import_plan import ImportOptions, PlanSource, digest, import_plan
 from ledger.import_targets import target_plan
 from ledger.ldm564 import parse_revision
-from ledger.ledger import Ledger
 from ledger.requests import ImportRevision
 from ledger.results import ImportResult
-from ledger.signing import Signer
 
 
 def read_revision_file(path: Path) -> str:
     """The text of a revision file, or `DocumentError` if it is missing, binary or not UTF-8."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError(
-            f"{path}: no such file; give the path of an LDM-564 text revision"
-        ) from None
-    except IsADirectoryError:
-        raise DocumentError(
-            f"{path} is a directory; give the path of an LDM-564 text revision"
-        ) from None
-    except OSError as error:
-        raise DocumentError(f"{path}: cannot be read ({error.strerror})") from None
-    except ValueError:  # a NUL byte in the name
-        raise DocumentError(
-            f"{str(path)!r} is not a file name; give the path of a LDM-564 revision"
-        ) from None
+    raw = read_document(path, expected="an LDM-564 text revision")
     if b"\x00" in raw:
         raise DocumentError(
             f"{path.name}: contains NUL bytes, so it is binary rather than text; "
@@ -78,61 +62,26 @@ def revision_source(text: str, *, source: str) -> PlanSource:
     )
 
 
-def import_revision(
-    *,
-    ledger: Ledger,
-    signer: Signer | None,
-    text: str,
-    source: str,
-    on: date | None = None,
-    actor: str | None = None,
-    progress: Progress | None = None,
-    dry_run: bool = False,
-) -> ImportResult:
+def import_revision(*, text: str, source: str, **options: Unpack[ImportOptions]) -> ImportResult:
     """Append the events that turn the ledger's plan as of the revision's date into the
     plan of an LDM-564 revision (or, with `dry_run`, list them and append nothing).
 
     `source` names the document (a file name) in errors and in the `revision.imported`
-    fact; `on` overrides the document's "Latest Revision" date as the events' effective
-    date. Needs the admin role. Raises `DocumentError` for text that is not an LDM-564
-    revision and `Refused` when the ledger cannot take it; either way nothing is appended.
+    fact; the `options` are `ledger.import_plan.import_plan`'s: `on` overrides the
+    document's "Latest Revision" date as the events' effective date. Needs the admin role.
+    Raises `DocumentError` for text that is not an LDM-564 revision and `Refused` when the
+    ledger cannot take it; either way nothing is appended.
     """
     plan = revision_source(text, source=source)
-    if progress is not None:
+    if (progress := options.get("progress")) is not None:
         counts = plan.counts
         progress(
             f"parsed {source}: {counts['releases']} releases, {counts['entries']} Level-3 "
             f"entries ({counts['level3']} milestones)"
         )
-    return import_plan(
-        ledger=ledger,
-        signer=signer,
-        plan=plan,
-        on=on,
-        actor=actor,
-        progress=progress,
-        dry_run=dry_run,
-    )
+    return import_plan(plan=plan, **options)
 
 
-def import_revision_file(
-    *,
-    ledger: Ledger,
-    signer: Signer | None,
-    path: Path,
-    on: date | None = None,
-    actor: str | None = None,
-    progress: Progress | None = None,
-    dry_run: bool = False,
-) -> ImportResult:
+def import_revision_file(*, path: Path, **options: Unpack[ImportOptions]) -> ImportResult:
     """`import_revision` of a file, named in the log by its file name."""
-    return import_revision(
-        ledger=ledger,
-        signer=signer,
-        text=read_revision_file(path),
-        source=path.name,
-        on=on,
-        actor=actor,
-        progress=progress,
-        dry_run=dry_run,
-    )
+    return import_revision(text=read_revision_file(path), source=path.name, **options)

@@ -26,18 +26,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Unpack
 
 from ledger.errors import Refused
-from ledger.import_plan import PlanSource, Progress, digest, import_plan
+from ledger.import_plan import ImportOptions, PlanSource, digest, import_plan
 from ledger.import_targets import target_plan
-from ledger.ledger import Ledger
 from ledger.p6 import RUBIN, parse_p6_export, read_export_bytes
 from ledger.p6_model import Levels, P6Export
 from ledger.p6_plan import export_revision
 from ledger.requests import ImportExport
 from ledger.results import ImportResult
 from ledger.rules import require_no_cycle
-from ledger.signing import Signer
 
 
 def dependencies(export: P6Export) -> tuple[dict[str, tuple[str, ...]], list[str]]:
@@ -95,40 +94,28 @@ def export_source(
 
 def import_export_file(
     *,
-    ledger: Ledger,
-    signer: Signer | None,
     path: Path,
-    on: date | None = None,
     rfc: str | None = None,
-    actor: str | None = None,
-    progress: Progress | None = None,
-    dry_run: bool = False,
     levels: Levels = RUBIN,
+    **options: Unpack[ImportOptions],
 ) -> ImportResult:
     """Append the events that turn the ledger's plan as of the export's date into the plan
     of a P6 export file, CSV or XLS (or, with `dry_run`, list them and append nothing).
 
-    `levels` says how activity ids give a milestone's level (Rubin's prefixes by default).
-    Needs the admin role. Raises `DocumentError` naming the row and column for a file
-    that is not a P6 export, and `Refused` when the ledger cannot take it; either way
-    nothing is appended.
+    `rfc` is the RFC that approved the export's changes; `levels` says how activity ids
+    give a milestone's level (Rubin's prefixes by default); the `options` are
+    `ledger.import_plan.import_plan`'s. Needs the admin role. Raises `DocumentError`
+    naming the row and column for a file that is not a P6 export, and `Refused` when the
+    ledger cannot take it; either way nothing is appended.
     """
     data = read_export_bytes(path)
     export = parse_p6_export(data=data, source=path.name, levels=levels)
-    plan = export_source(export, sha256=digest(data), on=on, rfc=rfc)
-    if progress is not None:
+    plan = export_source(export, sha256=digest(data), on=options.get("on"), rfc=rfc)
+    if (progress := options.get("progress")) is not None:
         counts = plan.counts
         progress(
             f"read {path.name}: {counts['activities']} activities, {counts['relationships']} "
             f"relationships; {counts['releases']} releases, {counts['level3']} Level-3 "
             "milestones"
         )
-    return import_plan(
-        ledger=ledger,
-        signer=signer,
-        plan=plan,
-        on=on,
-        actor=actor,
-        progress=progress,
-        dry_run=dry_run,
-    )
+    return import_plan(plan=plan, **options)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from ledger.errors import DocumentError
+from ledger.files import read_document
 from ledger.p6_model import Activity, Levels, P6Export, P6Milestone, Relationship
 from ledger.p6_read import EXPECTED, Tables, read_tables
 from ledger.p6_rows import LIST_CUT, read_activities, read_list_relationships, read_taskpred
@@ -208,18 +209,7 @@ def parse_p6_export(*, data: bytes, source: str, levels: Levels = RUBIN) -> P6Ex
 
 def read_export_bytes(path: Path) -> bytes:
     """The bytes of an export file, or `DocumentError` saying why they cannot be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError(f"{path}: no such file; give the path of a P6 export") from None
-    except IsADirectoryError:
-        raise DocumentError(f"{path} is a directory; give the path of a P6 export") from None
-    except OSError as error:
-        raise DocumentError(f"{path}: cannot be read ({error.strerror})") from None
-    except ValueError:  # a NUL byte in the name
-        raise DocumentError(
-            f"{str(path)!r} is not a file name; give the path of a P6 export"
-        ) from None
+    return read_document(path, expected="a P6 export")
 
 
 def read_p6_export(*, path: Path, levels: Levels = RUBIN) -> P6Export:

@@ -10,7 +10,6 @@ one-line `VerificationFailed` saying which of these did not hold.
 
 from __future__ import annotations
 
-import json
 from base64 import b64encode
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from ledger.checkpoint import Checkpoint, parse_checkpoint, proves_extension, pr
 from ledger.errors import VerificationFailed
 from ledger.merkle import leaf_hash
 from ledger.note import VerifierKey, parse_note, verify_note
-from ledger.proof_file import ConsistencyProof, InclusionProof, Proof
+from ledger.proof_file import ConsistencyProof, InclusionProof, Proof, json_object
 
 
 @dataclass(frozen=True)
@@ -140,13 +139,11 @@ def _consistency(
 
 
 def _event(body: bytes) -> dict[str, Any]:
-    try:
-        event = json.loads(body)
-    except (ValueError, RecursionError):
-        raise VerificationFailed("the proof's event is not an event body (JSON)") from None
-    if not isinstance(event, dict):
-        raise VerificationFailed("the proof's event is not an event body (a JSON object)")
-    return event
+    return json_object(
+        body,
+        not_json="the proof's event is not an event body (JSON)",
+        not_object="the proof's event is not an event body (a JSON object)",
+    )
 
 
 def _b64(data: bytes) -> str:

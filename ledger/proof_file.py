@@ -191,13 +191,24 @@ def _index(text: object) -> int:
     return int(text)
 
 
-def _from_json(text: str) -> Proof:
+def json_object(text: str | bytes, *, not_json: str, not_object: str) -> dict[str, Any]:
+    """The JSON object `text` holds, or `VerificationFailed` with the message given for text
+    that is not JSON (a nesting too deep to parse included) or for JSON that is no object."""
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError):
-        raise VerificationFailed("the proof is not valid JSON") from None
+        raise VerificationFailed(not_json) from None
     if not isinstance(doc, dict):
-        raise VerificationFailed("a JSON proof is an object with a 'kind'")
+        raise VerificationFailed(not_object)
+    return doc
+
+
+def _from_json(text: str) -> Proof:
+    doc = json_object(
+        text,
+        not_json="the proof is not valid JSON",
+        not_object="a JSON proof is an object with a 'kind'",
+    )
     try:
         hashes = doc["proof"]
         if not isinstance(hashes, list):

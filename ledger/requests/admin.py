@@ -170,15 +170,13 @@ class RevokeKey(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ImportRevision(Change):
-    """Import an LDM-564 revision: append the events that make the plan as of its date
-    equal to it (admin). Importing the same file again appends nothing; with `dry_run`
-    nothing is appended and the events are listed instead.
-    """
+class ImportFile(Change):
+    """A source file to import, by an admin: the file, the date its changes take effect on
+    (default: the date the source states) and whether to list the events instead."""
 
-    NEEDS: ClassVar[Needs] = Needs("admin", "import document revisions")
+    NEEDS: ClassVar[Needs]  # what importing this kind of source needs
     path: Path
-    on: date | None = None  # the changes' effective date (default: the revision's own)
+    on: date | None = None
     dry_run: bool = False
 
     def __post_init__(self) -> None:
@@ -191,7 +189,17 @@ class ImportRevision(Change):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ImportExport(Change):
+class ImportRevision(ImportFile):
+    """Import an LDM-564 revision: append the events that make the plan as of its date
+    equal to it (admin). Importing the same file again appends nothing; with `dry_run`
+    nothing is appended and the events are listed instead.
+    """
+
+    NEEDS: ClassVar[Needs] = Needs("admin", "import document revisions")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportExport(ImportFile):
     """Import a Primavera P6 export (CSV or XLS): append the events that make the plan as
     of its date equal to the export's (admin). `rfc` names the RFC that approved them, as a
     document's change record would: the import records its approval on the export's date
@@ -200,16 +208,9 @@ class ImportExport(Change):
     """
 
     NEEDS: ClassVar[Needs] = Needs("admin", "import P6 exports")
-    path: Path
-    on: date | None = None  # the changes' effective date (default: the export's month end)
     rfc: str | None = None
-    dry_run: bool = False
 
     def __post_init__(self) -> None:
-        self._set("on", check_date(self.on, what="--date"))
+        # Named, not super(): zero-argument super() fails in a slots dataclass.
+        ImportFile.__post_init__(self)
         self._set("rfc", None if self.rfc is None else check_rfc_id(self.rfc))
-
-    @property
-    def needs(self) -> Needs:
-        """An admin."""
-        return self.NEEDS

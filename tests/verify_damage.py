@@ -27,27 +27,13 @@ from ledger import verify_replay, verify_row
 from ledger.execute import record
 from ledger.ledger import Ledger
 from ledger.signing import Signer
-from ledger.store import Store
+from ledger.store import Store, rows
 from ledger.transfer import read_export
 from ledger.verify import Report, verify_rows, verify_store
 from ledger.verify_row import UNCHECKABLE
 
 #: Every column of the events table, in the order the store declares them.
-COLUMNS = (
-    "seq",
-    "id",
-    "type",
-    "subject",
-    "actor",
-    "key",
-    "rfc",
-    "idem",
-    "recorded_at",
-    "effective",
-    "body",
-    "hash",
-    "sig",
-)
+COLUMNS = rows.COLUMNS
 BINARY = frozenset({"body", "hash", "sig"})
 
 

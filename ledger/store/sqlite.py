@@ -15,7 +15,7 @@ from ledger.errors import LedgerError
 from ledger.store import base, rows
 from ledger.store.base import Store
 from ledger.store.rows import StoredEvent
-from ledger.store.sql import Conn, DatabaseFailure, SqliteConn
+from ledger.store.sql import Conn, DatabaseFailure, SqliteConn, lenient_text
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -157,7 +157,7 @@ class SqliteStore(Store):
             raw = self._checkout()
         except DatabaseFailure as error:
             raise LedgerError(f"cannot read the database at {self.where}: {error}") from None
-        raw.text_factory = _lenient_text
+        raw.text_factory = lenient_text
         conn = SqliteConn(raw)
         try:
             self._begin(conn, lock=False)
@@ -169,7 +169,3 @@ class SqliteStore(Store):
             raw.text_factory = str
             self._checkin(raw)  # closed rather than kept if its transaction is still open
         return [rows.stored(row) for row in found]
-
-
-def _lenient_text(value: bytes) -> str:
-    return value.decode("utf-8", "surrogateescape")

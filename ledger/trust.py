@@ -98,15 +98,21 @@ class Trust:
         """The events of the rows the database found in one stretch of the plan's order,
         which the snapshots and the head say holds `count` events (`between` names it)."""
         events = [self.event(row) for row in stored]
-        if len(events) != count:
-            missing = count - len(events)
-            what = (
-                f"{missing} of its {count} events are missing"
-                if missing > 0
-                else f"{-missing} more rows than its {count} events are stored"
-            )
-            raise ChainBroken(
-                f"the ledger is damaged between {between} ({what}); nothing from it is "
-                "shown. Run `milestone verify` for the full report"
-            )
+        self.counted(len(events), expected=count, between=between)
         return events
+
+    @staticmethod
+    def counted(found: int, *, expected: int, between: str) -> None:
+        """Refuse a stretch of the plan's order (named by `between`) whose checked rows
+        number `found` where the snapshots and the head count `expected`."""
+        if found == expected:
+            return
+        what = (
+            f"{expected - found} of its {expected} events are missing"
+            if found < expected
+            else f"it holds {found} rows where {expected} events were recorded"
+        )
+        raise ChainBroken(
+            f"the ledger is damaged between {between} ({what}); nothing from it is "
+            "shown. Run `milestone verify` for the full report"
+        )

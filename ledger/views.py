@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from events import GENESIS_PREV
 from ledger import head as heads
-from ledger import projection
 from ledger.asof import AsOf
-from ledger.errors import ChainBroken, Conflict, InvalidInput, NotFound
+from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.fold import apply, fold
 from ledger.state import PlanState, Recorded
 from ledger.store import Connection, derived, rows
@@ -68,7 +67,7 @@ def in_effective_order(
         state, after, count = PlanState(), None, 0
     else:
         seq, effective, count, doc = start
-        state, after = _snapshot_state(doc, seq=seq, effective=effective), (effective, seq)
+        state, after = heads.snapshot_state(doc, seq=seq, effective=effective), (effective, seq)
         if after == upto:
             return state, count
     end = derived.next_snapshot(conn, after=upto)
@@ -83,34 +82,6 @@ def in_effective_order(
     return state, count
 
 
-def in_log_order(conn: Connection, *, seq: int, trust: Trust) -> PlanState:
-    """The fold of events 1..seq in log order: a checked, linked run from a snapshot."""
-    start = derived.nearest_snapshot(conn, axis="seq", upto=seq)
-    if start is None:
-        state, after, prev = PlanState(), 0, GENESIS_PREV
-    else:
-        after = start[0]
-        state = _snapshot_state(start[3], seq=after, effective=None)
-        prev = state.last.hash.hex() if state.last is not None else ""
-    for event in trust.chain(
-        rows.in_seq(conn, after=after, upto=seq), after=after, prev=prev, upto=seq
-    ):
-        apply(state, event)
-    return state
-
-
-def _snapshot_state(doc: bytes, *, seq: int, effective: str | None) -> PlanState:
-    """A stored snapshot's state, if it says it is the fold up to where it is stored."""
-    state = projection.state_from_snapshot(doc)
-    last = state.last
-    if last is None or last.seq != seq or (effective is not None and last.effective != effective):
-        raise ChainBroken(
-            f"the stored snapshot at event #{seq} does not match the log; nothing from it is "
-            "shown. Run `milestone rebuild` to make the snapshots again, then `milestone verify`"
-        )
-    return state
-
-
 def _key(order: tuple[str, int] | None) -> str:
     if order is None:
         return "the head"
@@ -123,7 +94,7 @@ def view(ledger: Ledger, as_of: AsOf, *, known_at: str | None = None) -> View:
         return _view_known_at(ledger, as_of, known_at)
     if as_of.kind == "seq":
         count = _seq_count(ledger, as_of)
-        state = read_checked(ledger, lambda conn, trust: in_log_order(conn, seq=count, trust=trust))
+        state = read_checked(ledger, lambda conn, trust: heads.seq_state(conn, count, trust))
         day = state.last.effective[:10] if state.last else ledger.today()
         return View(state, as_of, day, count)
     if as_of.kind in ("date", "instant"):

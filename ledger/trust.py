@@ -19,7 +19,7 @@ checks vouch for the rows a view reads, not for the whole log: `verify` does tha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ledger.errors import ChainBroken
 from ledger.rules import may_sign_for
@@ -71,10 +71,10 @@ class Trust:
 
     def chain(
         self, stored: Iterable[StoredEvent], *, after: int, prev: str, upto: int
-    ) -> list[Recorded]:
-        """The events of rows that must be exactly seqs `after`+1..`upto` in order, the first
-        linking to `prev` (the hash of event `after`, hex) and each to the one before."""
-        events = []
+    ) -> Iterator[Recorded]:
+        """The events of rows that must be exactly seqs `after`+1..`upto` in order, the
+        first linking to `prev` (the hash of event `after`, hex) and each to the one
+        before; each is checked as it is reached, so a reader may stop early."""
         expected = after + 1
         for row in stored:
             if row.seq != expected:
@@ -82,11 +82,10 @@ class Trust:
             event = self.event(row)
             if event.prev != prev:
                 raise damaged(row.seq, "it does not link to the event before it")
-            events.append(event)
+            yield event
             prev, expected = row.hash.hex(), expected + 1
         if expected <= upto:
             raise damaged(expected, "it is missing from the log")
-        return events
 
     def window(
         self,

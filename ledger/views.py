@@ -165,14 +165,12 @@ def known_by(ledger: Ledger, known_at: str) -> list[Recorded]:
         while len(known) < ledger.length:
             after = len(known)
             upto = min(after + _BATCH, ledger.length)
-            batch = trust.chain(
-                rows.in_seq(conn, after=after, upto=upto), after=after, prev=prev, upto=upto
-            )
-            for event in batch:
+            stored = rows.in_seq(conn, after=after, upto=upto)
+            for event in trust.chain(stored, after=after, prev=prev, upto=upto):
                 if event.recorded_at > known_at:
                     return known
                 known.append(event)
-            prev = batch[-1].hash.hex()
+            prev = known[-1].hash.hex()
         return known
 
     return read_checked(ledger, read)

@@ -10,7 +10,8 @@ reads the log from its start.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -20,7 +21,7 @@ from ledger.asof import AsOf
 from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.fold import apply, fold
 from ledger.state import PlanState, Recorded
-from ledger.store import Connection, derived, rows
+from ledger.store import Connection, StoredEvent, derived, rows
 from ledger.trust import Trust
 
 if TYPE_CHECKING:
@@ -161,19 +162,31 @@ def known_by(ledger: Ledger, known_at: str) -> list[Recorded]:
 
     def read(conn: Connection, trust: Trust) -> list[Recorded]:
         known: list[Recorded] = []
-        prev = GENESIS_PREV
-        while len(known) < ledger.length:
-            after = len(known)
-            upto = min(after + _BATCH, ledger.length)
-            stored = rows.in_seq(conn, after=after, upto=upto)
-            for event in trust.chain(stored, after=after, prev=prev, upto=upto):
+        log = trust.chain(
+            _from_start(conn, ledger.length),
+            after=0,
+            prev=GENESIS_PREV,
+            upto=ledger.length,
+            long=True,
+        )
+        with closing(log):
+            for event in log:
                 if event.recorded_at > known_at:
-                    return known
+                    break
                 known.append(event)
-            prev = known[-1].hash.hex()
         return known
 
     return read_checked(ledger, read)
+
+
+def _from_start(conn: Connection, head: int) -> Iterator[StoredEvent]:
+    """The rows of events 1..`head`, in seq order, read a batch at a time."""
+    after = 0
+    while after < head and (
+        batch := rows.in_seq(conn, after=after, upto=min(after + _BATCH, head))
+    ):
+        yield from batch
+        after = batch[-1].seq
 
 
 def find_approval(ledger: Ledger, as_of: AsOf) -> Recorded:

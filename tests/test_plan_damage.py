@@ -24,16 +24,19 @@ import typer.testing
 from conftest import make_key
 from freezegun import freeze_time
 from typer.testing import CliRunner
-from verify_damage import Tamperer, draw_many
+from verify_damage import Mutation, Tamperer, draw_many
 
 from cli.app import app as typer_app
 from events.catalogue import MilestoneDefined
 from ledger import requests as rq
-from ledger.errors import ChainBroken
+from ledger import verify_parallel
+from ledger.asof import parse_instant_text
+from ledger.errors import ChainBroken, NotFound
 from ledger.execute import record
 from ledger.ledger import Draft, Ledger
 from ledger.signing import generate_key_file
 from ledger.verify import verify_store
+from ledger.verify_parallel import PARALLEL_FROM, cores
 
 SEED = 10
 RUNS = 1000
@@ -244,3 +247,45 @@ def _judge(result: typer.testing.Result, real: str) -> tuple[str, str]:
     ):
         return "refused", ""
     return "other", f"other exit {result.exit_code}: {result.stderr.strip()[:200]}"
+
+
+def test_known_at_on_a_long_log_refuses_a_damaged_row_checked_on_every_core(tmp_path, monkeypatch):
+    # Long enough that --known-at checks its rows in worker processes, as verify does.
+    length = PARALLEL_FROM + 200
+    url = f"sqlite:///{tmp_path / 'long.db'}"
+    alice = generate_key_file(tmp_path / "alice.pem")
+    book = Ledger.create(url, name="long", signer=alice, actor="alice", baseline_control=False)
+    drafts = [
+        Draft(
+            MilestoneDefined(
+                code=f"DM-X-{n}", level=3, title="x", baseline="2020-01-01", forecast="2020-01-01"
+            ),
+            subject=f"DM-X-{n}",
+        )
+        for n in range(length)
+    ]
+    book.append(signer=alice, actor=None, decide=lambda _state: drafts)
+    future = parse_instant_text("2999-01-01")
+    pools = []
+    real_pool = verify_parallel._in_pool
+    monkeypatch.setattr(
+        verify_parallel, "_in_pool", lambda *a: pools.append(a[-1]) or real_pool(*a)
+    )
+
+    whole = book.view(known_at=future)
+    assert whole.position == book.length and whole.state.milestones == book.state().milestones
+    assert pools == ([cores()] if cores() > 1 else [])
+
+    tamperer = Tamperer(tmp_path / "long.db")
+    damaged = Mutation(seq=PARALLEL_FROM + 100, column="body", position=40, mask=1)
+    undo = tamperer.apply(damaged)
+    try:
+        with pytest.raises(ChainBroken, match=f"damaged at event #{damaged.seq}.*milestone verify"):
+            book.view(known_at=future)
+        # Nothing was known in 2000: that is said, not refused (no row after it is read).
+        with pytest.raises(NotFound, match="nothing was recorded by"):
+            book.view(known_at=parse_instant_text("2000-01-01T00:00Z"))
+    finally:
+        tamperer.restore(damaged, undo)
+        tamperer.close()
+        book.close()

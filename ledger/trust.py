@@ -21,13 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
+from typing import TYPE_CHECKING
 
 from ledger.errors import ChainBroken
 from ledger.rules import may_sign_for
 from ledger.signing import signature_ok
 from ledger.state import KeyInfo, Recorded
 from ledger.store import StoredEvent, rows
-from ledger.verify_row import RowCheck, check_row
+
+if TYPE_CHECKING:
+    from ledger.verify_row import RowCheck
 
 
 def damaged(seq: int, reason: str) -> ChainBroken:
@@ -50,6 +53,10 @@ class Trust:
         signed by a key in force that may sign for its actor; else `ChainBroken`.
         `check` is what `ledger.verify_row` found in the row, if that ran already."""
         if check is None:
+            # Imported when a row is first checked: it brings the event catalogue
+            # (pydantic), which a command reading the plan at the head never needs.
+            from ledger.verify_row import check_row
+
             index = tuple(getattr(row, name) for name in rows.INDEX_COLUMNS)
             check = check_row(
                 (row.seq, row.body, row.hash, row.sig, *index), rows.INDEX_COLUMNS, self._publics

@@ -203,6 +203,7 @@ def test_a_thousand_plans_on_damaged_ledgers_are_real_or_refused(dated, tmp_path
         tamperer = Tamperer(path)
         mutations = draw_many(SEED, RUNS, tamperer.lengths())
         counts: collections.Counter[str] = collections.Counter()
+        refused: collections.Counter[str] = collections.Counter()
         failures: list[str] = []
         try:
             for number, mutation in enumerate(mutations):
@@ -214,12 +215,14 @@ def test_a_thousand_plans_on_damaged_ledgers_are_real_or_refused(dated, tmp_path
                     tamperer.restore(mutation, undo)
                 outcome, detail = _judge(result, real[selector])
                 counts[outcome] += 1
+                refused[" ".join(selector) or "(head)"] += outcome == "refused"
                 if outcome not in ("identical", "refused"):
                     failures.append(f"{detail}: {mutation} with plan {' '.join(selector)}")
         finally:
             tamperer.close()
 
     print(f"\n{RUNS} plans on damaged ledgers: {dict(counts)}")
+    print("refused, by selector:", ", ".join(f"{k}: {v}" for k, v in refused.items()))
     assert counts["identical"] + counts["refused"] + len(failures) == RUNS
     assert not failures, f"{len(failures)} of {RUNS} failed ({dict(counts)}):\n" + "\n".join(
         failures[:40]

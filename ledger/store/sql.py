@@ -101,6 +101,11 @@ class SqliteConn(Conn):
 
     dialect = "sqlite"
 
+    def __init__(self, raw: Any) -> None:
+        super().__init__(raw)
+        #: Whether this transaction waits for locks less than the store's usual wait.
+        self.brief_wait = False
+
     def tables(self) -> set[str]:
         return {row[0] for row in self.all("SELECT name FROM sqlite_master WHERE type = 'table'")}
 

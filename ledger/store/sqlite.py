@@ -75,6 +75,11 @@ def _pragmas(raw: sqlite3.Connection) -> None:
     # FULL: a commit returns only once the WAL is on disk, so an acknowledged
     # event survives a power cut, not just a crash.
     raw.execute("PRAGMA synchronous=FULL")
+    _wait_fully(raw)
+
+
+def _wait_fully(raw: sqlite3.Connection) -> None:
+    """Wait up to `LOCK_WAIT_SECONDS` for another connection's lock."""
     raw.execute(f"PRAGMA busy_timeout={int(base.LOCK_WAIT_SECONDS * 1000)}")
 
 
@@ -137,13 +142,25 @@ class SqliteStore(Store):
     def _wrap(self, raw: Any) -> Conn:
         return SqliteConn(raw)
 
-    def _begin(self, conn: Conn, *, lock: bool) -> None:
+    def _begin(self, conn: Conn, *, lock: bool, wait: float | None = None) -> None:
+        if wait is not None:
+            # The file's only write lock, waited for briefly; `_end` restores the wait.
+            assert isinstance(conn, SqliteConn) and not lock
+            conn.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+            conn.brief_wait = True
+            conn.execute("BEGIN IMMEDIATE")
+            return
         # IMMEDIATE takes the write lock before anything is read.
         conn.execute("BEGIN IMMEDIATE" if lock else "BEGIN")
 
     def _end(self, conn: Conn, *, commit: bool) -> None:
-        if conn.raw.in_transaction:
-            conn.execute("COMMIT" if commit else "ROLLBACK")
+        try:
+            if conn.raw.in_transaction:
+                conn.execute("COMMIT" if commit else "ROLLBACK")
+        finally:
+            if isinstance(conn, SqliteConn) and conn.brief_wait:
+                conn.brief_wait = False
+                _wait_fully(conn.raw)
 
     def _sa_begin_locked(self, conn: Connection) -> Connection:
         return conn.execution_options(sqlite_begin="IMMEDIATE")

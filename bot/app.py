@@ -128,7 +128,9 @@ def build(settings: Settings, *, access: LedgerAccess | None = None) -> Bot:
             # timestamps and replays (to any replica: the ledger's database keeps the
             # signatures seen) are refused too, and no request body is logged.
             request_verification_enabled=False,
-            before_authorize=SlackSignature(secret, sightings=access.store),
+            before_authorize=SlackSignature(
+                secret, sightings=access.store, ack_budget=settings.ack_budget
+            ),
             client=client,
             # Our listener acknowledges itself, within the budget; Bolt must not answer first.
             process_before_response=True,

@@ -38,10 +38,15 @@ WINDOW = 5 * 60
 CLOCK_MARGIN = 60
 
 
+#: The share of the acknowledgement budget a request may spend waiting for the database
+#: to record its signature (on SQLite, for the write lock an append elsewhere holds).
+WAIT_SHARE = 1 / 8
+
+
 class Sightings(Protocol):
     """Where the signatures seen are recorded: the ledger's store (`Store.first_sighting`)."""
 
-    def first_sighting(self, key: str, *, at: float, keep_until: float) -> bool:
+    def first_sighting(self, key: str, *, at: float, keep_until: float, wait: float) -> bool:
         """Record `key`; True if nobody had recorded it (and it was not yet forgotten)."""
         ...
 
@@ -49,9 +54,11 @@ class Sightings(Protocol):
 class SlackSignature(RequestVerification):
     """Bolt's request verification, refusing malformed timestamps and replays too."""
 
-    def __init__(self, signing_secret: str, *, sightings: Sightings) -> None:
+    def __init__(self, signing_secret: str, *, sightings: Sightings, ack_budget: float) -> None:
         super().__init__(signing_secret)
         self.sightings = sightings
+        #: How long recording a signature may wait: a share of the time to acknowledge.
+        self.wait = ack_budget * WAIT_SHARE
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -91,7 +98,10 @@ class SlackSignature(RequestVerification):
         """
         try:
             return self.sightings.first_sighting(
-                signature, at=time.time(), keep_until=timestamp + WINDOW + CLOCK_MARGIN
+                signature,
+                at=time.time(),
+                keep_until=timestamp + WINDOW + CLOCK_MARGIN,
+                wait=self.wait,
             )
         except LedgerError as error:
             log.warning("could not check whether a request is a replay, so let it in: %s", error)

@@ -101,12 +101,12 @@ def test_start_up_logs_no_warning_about_an_unused_token(served_sqlite, monkeypat
 
 
 class _NoSightings:
-    def first_sighting(self, key: str, *, at: float, keep_until: float) -> bool:
+    def first_sighting(self, key: str, *, at: float, keep_until: float, wait: float) -> bool:
         raise AssertionError("a Socket Mode request has no signature to record")
 
 
 def test_socket_mode_requests_carry_no_signature_and_are_passed_on():
-    check = SlackSignature(SECRET, sightings=_NoSightings())
+    check = SlackSignature(SECRET, sightings=_NoSightings(), ack_budget=2.0)
     passed = BoltResponse(status=200, body="passed")
     request = BoltRequest(body={"type": "block_actions"}, mode="socket_mode")
 

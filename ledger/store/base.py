@@ -235,15 +235,12 @@ class Store(Reads):
     def first_sighting(
         self, key: str, *, at: float, keep_until: float, wait: float = SIGHTING_WAIT_SECONDS
     ) -> bool:
-        """Record that `key` was seen at `at` (seconds since the epoch), to be kept until
-        `keep_until`; True if no caller had recorded it before, in any process.
+        """Record `key` as seen at `at` and kept until `keep_until` (epoch seconds); True
+        if nobody had: of concurrent callers in any processes, exactly one gets True.
 
-        One INSERT on the key's digest, which the primary key lets succeed once: of any
-        number of concurrent callers, in any processes, exactly one gets True. Keys kept
-        until before `at` are forgotten first (pruned by index), so a key may be seen
-        afresh once its time is up. Writes only `seen_requests`, never the log, and waits
-        at most `wait` seconds for locks: past that, or when the database fails, it raises
-        `LedgerError` and records nothing.
+        Keys whose time is up are pruned first. Writes `seen_requests` only, waiting
+        at most `wait` seconds for locks; past that, or when the database fails, it
+        raises `LedgerError` and records nothing (`ledger.store.sightings`).
         """
         try:
             with self._transaction(wait=wait) as conn:

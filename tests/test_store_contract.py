@@ -222,7 +222,16 @@ class TestSqliteStore(StoreContract):
             waited = time.monotonic() - started
 
         assert 0.15 < waited < 5
-        assert store.first_sighting("v0=aa", at=1000.0, keep_until=1360.0)  # wait restored
+        assert store.first_sighting("v0=aa", at=1000.0, keep_until=1360.0)
+
+    def test_a_sighting_leaves_its_connection_waiting_and_syncing_as_before(self, store: Store):
+        # A sighting is neither synced at commit nor waits long; the pooled connection it
+        # used goes on to serve appends, which must be both.
+        assert store.first_sighting("v0=aa", at=1000.0, keep_until=1360.0, wait=0.2)
+        with store.reading() as conn:  # the connection just given back to the pool
+            settings = (conn.scalar("PRAGMA synchronous"), conn.scalar("PRAGMA busy_timeout"))
+
+        assert settings == (2, 30_000)  # FULL, and LOCK_WAIT_SECONDS
 
 
 class TestPostgresStore(StoreContract):

@@ -140,7 +140,8 @@ class Store(Reads):
     def _begin(self, conn: Conn, *, lock: bool, wait: float | None = None) -> None:
         """Begin a transaction on `conn`; with `lock`, one that takes the write lock; with
         `wait`, a short write outside that lock that waits at most `wait` seconds for any
-        lock it meets and sees what others committed up to each statement."""
+        lock it meets, sees what others committed up to each statement, and is not synced
+        to disk at commit (it writes no part of the log)."""
         raise NotImplementedError
 
     def _end(self, conn: Conn, *, commit: bool) -> None:

@@ -118,11 +118,13 @@ class PostgresStore(Store):
         # psycopg opens the transaction at the first statement.
         if wait is not None:
             # READ COMMITTED: an INSERT that meets a key another transaction committed
-            # meanwhile sees the conflict (REPEATABLE READ would fail to serialize).
+            # meanwhile sees the conflict (REPEATABLE READ would fail to serialize). Not
+            # flushed at commit: a brief write is not the log, and a crash may lose it.
             assert not lock
             conn.execute(
                 "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
-                f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'"
+                f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'; "
+                "SET LOCAL synchronous_commit = off"
             )
         elif lock:
             # Each statement must see what the previous lock holder committed;

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from ledger.errors import LedgerError
 from ledger.store import base, rows
 from ledger.store.base import Store
 from ledger.store.rows import StoredEvent
-from ledger.store.sql import Conn, DatabaseFailure, SqliteConn
+from ledger.store.sql import Conn, DatabaseFailure, LockWait, SqliteConn
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -95,6 +96,9 @@ class SqliteStore(Store):
         self._engine: Engine | None = None
         self._idle: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
+        # Brief writes of this process take turns here, in order, rather than in SQLite's
+        # busy handler, whose growing sleeps let a burst of them starve one past its wait.
+        self._brief_turn = threading.Lock()
 
     @property
     def engine(self) -> Engine:
@@ -146,8 +150,15 @@ class SqliteStore(Store):
         if wait is not None:
             # The file's only write lock, waited for briefly; `_end` restores the wait.
             assert isinstance(conn, SqliteConn) and not lock
-            conn.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+            deadline = time.monotonic() + wait
+            if not self._brief_turn.acquire(timeout=wait):
+                raise LockWait("database is locked (by this process's other brief writes)")
             conn.brief_wait = True
+            left = max(deadline - time.monotonic(), 0.001)
+            conn.execute(f"PRAGMA busy_timeout={int(left * 1000)}")
+            # Not synced at commit: a brief write is not the log and may be lost to a
+            # power cut (it is synced with the next commit that is). No fsync, no queue.
+            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("BEGIN IMMEDIATE")
             return
         # IMMEDIATE takes the write lock before anything is read.
@@ -160,6 +171,8 @@ class SqliteStore(Store):
         finally:
             if isinstance(conn, SqliteConn) and conn.brief_wait:
                 conn.brief_wait = False
+                self._brief_turn.release()
+                conn.raw.execute("PRAGMA synchronous=FULL")
                 _wait_fully(conn.raw)
 
     def _sa_begin_locked(self, conn: Connection) -> Connection:

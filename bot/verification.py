@@ -37,7 +37,6 @@ WINDOW = 5 * 60
 #: its timestamp stays valid, so that no replica whose clock is behind accepts it again.
 CLOCK_MARGIN = 60
 
-
 #: The share of the acknowledgement budget a request may spend waiting for the database
 #: to record its signature (on SQLite, for the write lock an append elsewhere holds).
 WAIT_SHARE = 1 / 8
@@ -104,7 +103,7 @@ class SlackSignature(RequestVerification):
                 wait=self.wait,
             )
         except LedgerError as error:
-            log.warning("could not check whether a request is a replay, so let it in: %s", error)
+            log.warning("could not check whether a request is a replay, so it is let in: %s", error)
             return True
 
 

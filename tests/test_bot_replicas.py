@@ -122,7 +122,7 @@ def test_when_the_database_is_too_busy_to_say_the_request_is_let_in_and_logged(
 
     assert let_in is None and 0.2 < waited < 2.0  # an eighth of the 2 s to acknowledge
     assert [r.getMessage() for r in caplog.records] == [
-        "could not check whether a request is a replay, so let it in: the database at "
+        "could not check whether a request is a replay, so it is let in: the database at "
         f"{sqlite_url} was busy for over 0.25 s (another writer holds its lock); the request "
         "was not recorded"
     ]

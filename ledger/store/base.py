@@ -31,8 +31,8 @@ LOCK_WAIT_SECONDS = 30.0
 #: How often a follower that cannot be woken looks for new events.
 POLL_SECONDS = 0.2
 
-#: How long recording a sighting waits for the database's locks (the Slack bot answers
-#: within 3 s, and on SQLite a long append elsewhere holds the only write lock).
+#: How long recording a sighting waits for the database's locks unless told (the Slack
+#: bot gives a share of its time to acknowledge; on SQLite a long append holds the lock).
 SIGHTING_WAIT_SECONDS = 0.5
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 from conftest import PG_SERVER
+from writer_processes import SPAWN, sight_keys
 
 from events import GENESIS_PREV, body_hash, canonical_bytes
 from ledger.errors import Conflict, LedgerError
@@ -190,6 +191,24 @@ class StoreContract:
 
         assert failed == []
         assert sorted(key for _, key in won) == sorted(f"v0={k}" for k in range(keys))
+
+    @pytest.mark.slow
+    def test_of_processes_sighting_a_key_at_once_exactly_one_wins(self, store: Store):
+        processes, keys = 4, 10
+        start, results = SPAWN.Barrier(processes), SPAWN.Queue()
+        children = [
+            SPAWN.Process(target=sight_keys, args=(store.url, keys, start, results))
+            for _ in range(processes)
+        ]
+        for child in children:
+            child.start()
+        outcomes = [results.get(timeout=120) for _ in children]
+        for child in children:
+            child.join(timeout=30)
+
+        assert [kind for kind, _ in outcomes] == ["ok"] * processes, outcomes
+        won = sorted(key for _, keys_won in outcomes for key in keys_won)
+        assert won == sorted(f"v0={k}" for k in range(keys))
 
     def test_the_events_table_refuses_update_and_delete(self, store: Store):
         with store.writing() as txn:

@@ -83,7 +83,8 @@ def answer(
 ) -> None:
     """Build the request (refusals of its input are reported like any other), have the
     ledger handle it, print the result, and exit with its status."""
-    from cli import data, render
+    from cli import render
+    from ledger import data
     from ledger.handle import Context, handle
 
     settings = settings_of(ctx)

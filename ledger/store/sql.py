@@ -110,6 +110,11 @@ class SqliteConn(Conn):
 
     dialect = "sqlite"
 
+    def __init__(self, raw: Any) -> None:
+        super().__init__(raw)
+        #: Whether this transaction waits for locks less than the store's usual wait.
+        self.brief_wait = False
+
     def _fetch(self, sql: str, params: Params | None, take: Callable[[Any], Any]) -> Any:
         # SQLite keeps whatever bytes it is given, so a text value may not be UTF-8 (as a
         # flipped bit on disk leaves it). Such a query is read again with the bytes kept as

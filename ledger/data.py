@@ -1,8 +1,9 @@
-"""What `/api/` answers: each result as the JSON data `milestone ... --json` prints.
+"""Each result as plain JSON data, by its type: what `--json` prints and `/api/` answers.
 
-This mirrors `cli/data.py` line for line, because the web view may not import
-the CLI; a test holds the two answers equal for every read command. The
-conversion belongs in `ledger/` where both front ends could share it.
+Both front ends share this, so the CLI's `--json` and the web view's API stay byte
+for byte the same. Most results are their content (dataclasses, lists) turned into dicts and
+lists; a verification report and a diff say a little more than their fields.
+Nothing here imports what the result at hand does not contain.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def data(result: rs.Result) -> Any:
 def _(result: rs.VerifyResult) -> Any:
     found = report_data(result.report)
     if result.tree is not None:
-        found["tree"] = result.tree.counts()  # as `milestone verify --json` prints it
+        found["tree"] = result.tree.counts()  # its findings are the report's
     return found
 
 
@@ -65,5 +66,5 @@ def plain(value: Any) -> Any:
 
 
 def as_json(value: Any) -> str:
-    """JSON data as the CLI prints it: indented, non-ASCII kept, one final newline."""
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    """JSON data as indented text, non-ASCII kept, with no final newline."""
+    return json.dumps(value, indent=2, ensure_ascii=False)

@@ -54,6 +54,7 @@ def rebuild(*, url: str, progress: Progress | None = None) -> Upkeep:
 
 
 def _rebuild(ledger: Ledger, say: Progress) -> int:
+    _verified(ledger, say)
     say(f"rebuilding the plan and snapshots of {ledger.store.where} from the log")
     try:
         events = ledger.rebuild(progress=say)
@@ -64,3 +65,25 @@ def _rebuild(ledger: Ledger, say: Progress) -> int:
     if events == 0:
         raise NotInitialised(f"the database at {ledger.store.where} holds no events to fold")
     return events
+
+
+def _verified(ledger: Ledger, say: Progress) -> None:
+    """Refuse to fold a log that `milestone verify` would not accept.
+
+    The derived data is what every read at the head shows, and a rebuild folds
+    every row it finds: a forged or damaged row must not become part of the plan
+    by way of a rebuild (DESIGN.md section 5).
+    """
+    from ledger.verify import verify_store
+
+    if ledger.store.last_seq() == 0:
+        return  # nothing to fold: said below, in one line
+    say(f"verifying the log of {ledger.store.where} first")
+    report = verify_store(ledger.store)
+    if report.failure is not None:
+        raise ChainBroken(
+            f"the log does not verify at event #{report.failure.seq} "
+            f"({report.failure.reason}); nothing was rebuilt. Run `milestone verify` "
+            "for the full report"
+        )
+    say(f"  {report.checked} events verified")

@@ -162,3 +162,23 @@ def test_a_backdated_append_refuses_to_fold_a_forged_row_into_the_plan(planned, 
     assert "L2" in reopened.state().milestones and "DM-OLD" not in reopened.state().milestones
     assert reopened.state().milestones["L2"].completed is None
     reopened.close()
+
+
+def test_a_rebuild_refuses_to_fold_a_forged_row_into_the_plan(planned, db_url):
+    from ledger.upkeep import rebuild
+
+    target = planned.log[-1]
+    _force(
+        planned,
+        delete=target.seq,
+        row=_forged_completion(planned, target.seq, planned.log[-2].hash.hex()),
+    )
+    heard: list[str] = []
+
+    with pytest.raises(ChainBroken, match=f"does not verify at event #{target.seq}.*rebuilt"):
+        rebuild(url=db_url, progress=heard.append)
+
+    assert heard[0].startswith("verifying the log of ")
+    reopened = Ledger.open(db_url)
+    assert reopened.state().milestones["L2"].completed is None  # the plan was left as it was
+    reopened.close()

@@ -37,6 +37,9 @@ class Head:
     top: tuple[str, int] = ("", 0)  # the greatest (effective, seq) folded in
     since_snapshot: int = 0  # events folded since the last effective-axis snapshot
     in_order: bool = True  # no event ever landed before the top: both orders agree
+    #: The fold in log order up to `position`, kept in memory by a writer once the
+    #: orders differ and a '#N' snapshot was due, so that later ones need no refold.
+    logged: PlanState | None = field(default=None, repr=False, compare=False)
 
     def meta(self) -> dict[str, Any]:
         """The fields the `meta` row keeps beside the state's own."""
@@ -87,10 +90,12 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
     # Folding in seq order is only right when that is also the plan's order.
     if any(later < earlier for earlier, later in pairwise(orders)):
         head.in_order = False
+        _follow_log(conn, head, events)
         head.position = events[-1].seq
         _refold(conn, head, earliest)
-        _seq_snapshots(conn, events)
         return
+    if not head.in_order:
+        _follow_log(conn, head, events)
     touched: set[projection.Key] = set()
     oddities = len(head.state.oddities)
     for event in events:
@@ -106,32 +111,34 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
     derived.write_rows(conn, changed)
 
 
-def _seq_snapshots(conn: Connection, events: Sequence[Recorded]) -> None:
-    """Store the log-order snapshots that fall among `events` (just inserted, in seq
-    order): one fold from the stored state before them, then the events in memory."""
-    due = [event.seq for event in events if event.seq % SNAPSHOT_EVERY == 0]
-    if not due:
-        return
-    logged = seq_state(conn, events[0].seq - 1)
+def _follow_log(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
+    """Fold `events` (just inserted, in seq order, after `head.position`) into the log-order
+    state and store the '#N' snapshots that fall among them.
+
+    The state is read (from the nearest stored snapshot) only when one is due; from
+    then on it is kept in memory and each event is folded into it once.
+    """
+    if head.logged is None:
+        if not any(event.seq % SNAPSHOT_EVERY == 0 for event in events):
+            return
+        head.logged = seq_state(conn, events[0].seq - 1)
     for event in events:
-        if event.seq > due[-1]:
-            break
-        apply(logged, event)
+        apply(head.logged, event)
         if event.seq % SNAPSHOT_EVERY == 0:
-            _save(conn, "seq", event, event.seq, projection.snapshot_doc(logged))
+            _save(conn, "seq", event, event.seq, projection.snapshot_doc(head.logged))
 
 
 def _snapshot_if_due(conn: Connection, head: Head, event: Recorded) -> None:
+    """Store the snapshots due after `event` was folded into the head (in the plan's order)."""
+    doc = None
     if head.since_snapshot >= SNAPSHOT_EVERY or event.type == "rfc.approved":
-        _save(conn, "effective", event, head.position, projection.snapshot_doc(head.state))
+        doc = projection.snapshot_doc(head.state)
+        _save(conn, "effective", event, head.position, doc)
         head.since_snapshot = 0
-    if event.seq % SNAPSHOT_EVERY == 0:
-        if head.in_order:
-            # Both orders agree, so the head is also the state in log order.
-            doc = projection.snapshot_doc(head.state)
-        else:
-            doc = projection.snapshot_doc(seq_state(conn, event.seq))
-        _save(conn, "seq", event, event.seq, doc)
+    if head.in_order and event.seq % SNAPSHOT_EVERY == 0:
+        # Both orders agree, so the head is also the state in log order (and once they
+        # differ, `_follow_log` stores these).
+        _save(conn, "seq", event, event.seq, doc or projection.snapshot_doc(head.state))
 
 
 def _save(conn: Connection, axis: str, event: Recorded, count: int, doc: bytes) -> None:

@@ -244,7 +244,12 @@ class Ledger:
                             raise PermissionDenied(f"{refusal}; nothing was recorded")
                 inserted, events = [row for row, _ in sealed], [event for _, event in sealed]
                 txn.insert_many(inserted)
-                trees = tree.grow_by(conn, inserted, known=self._tree)
+                approvals = {e.seq for e in events if e.type == "rfc.approved"}
+                grown, trees = (
+                    tree.grow_by(conn, inserted, known=self._tree, keep=approvals)
+                    if inserted
+                    else (self._tree, {})
+                )
                 heads.extend(conn, self._head, events)
                 from ledger import tlog  # signs checkpoints: only appends need it
 
@@ -257,7 +262,7 @@ class Ledger:
             self.refresh()
             raise
         self._head_checked = self._head.position
-        self._tree = trees[-1] if trees else self._tree
+        self._tree = grown
         if self._log is not None:
             if events and len(self._log) != events[0].seq - 1:
                 # Others appended since it was read: read it again when it is next asked for

@@ -10,10 +10,10 @@ nodes can be dropped and computed again from the log (`rebuild`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 from ledger import proofs
-from ledger.merkle import Node, NodeId, TreeState, grow, leaf_hash
+from ledger.merkle import Node, NodeId, TreeState, grow, grow_many, leaf_hash
 from ledger.store import Connection, StoredEvent, nodes, rows
 
 _BATCH = 5000
@@ -39,26 +39,26 @@ def root_at(conn: Connection, size: int) -> bytes:
 
 
 def grow_by(
-    conn: Connection, inserted: Sequence[StoredEvent], *, known: TreeState | None = None
-) -> list[TreeState]:
-    """Add events just inserted (in seq order) to the stored tree; the tree after each.
+    conn: Connection,
+    inserted: Sequence[StoredEvent],
+    *,
+    known: TreeState | None = None,
+    keep: Container[int] = (),
+) -> tuple[TreeState, dict[int, TreeState]]:
+    """Add events just inserted (at least one, in seq order) to the stored tree: the tree
+    after them all, and the tree just after each event whose seq is in `keep`.
 
     `known` is the tree before them if the caller still holds it (the usual
     case: the same process made the last append); otherwise it is read back
     from the stored peaks.
     """
-    if not inserted:
-        return []
     start = inserted[0].seq - 1
     tree = known if known is not None and known.size == start else state_at(conn, start)
-    after: list[TreeState] = []
-    completed: list[Node] = []
-    for row in inserted:
-        tree, made = grow(tree=tree, leaf=leaf_hash(row.body))
-        completed.extend(made)
-        after.append(tree)
+    tree, completed, kept = grow_many(
+        tree=tree, leaves=(leaf_hash(row.body) for row in inserted), keep=keep
+    )
     _insert(conn, completed)
-    return after
+    return tree, kept
 
 
 def rebuild(conn: Connection) -> TreeState:

@@ -8,14 +8,14 @@ event is.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from events.codec import GENESIS_PREV, body_hash, canonical_bytes, decode_body, format_instant
 from ledger.signing import Signer
-from ledger.signing_pool import sign_all
+from ledger.signing_pool import sign_in_chunks
 from ledger.state import Recorded
 from ledger.store import StoredEvent
 
@@ -33,6 +33,40 @@ class Draft:
     effective: str | None = None
 
 
+@dataclass(frozen=True)
+class Sealed:
+    """Drafts made into events, their signatures still being made (see `seal_stream`)."""
+
+    events: list[Recorded]
+    bodies: list[bytes]  # the stored body of each event, in order
+    signatures: Iterator[list[bytes]]  # the signatures chunk by chunk, each once made
+
+    def rows(self) -> Iterator[list[StoredEvent]]:
+        """The stored rows, a chunk at a time as its signatures are ready (call once)."""
+        done = 0
+        for signatures in self.signatures:
+            chunk = self.events[done : done + len(signatures)]
+            yield [
+                StoredEvent(
+                    seq=event.seq,
+                    id=event.id,
+                    type=event.type,
+                    subject=event.subject,
+                    actor=event.actor,
+                    key=event.key,
+                    rfc=event.rfc,
+                    idem=event.idem,
+                    recorded_at=event.recorded_at,
+                    effective=event.effective,
+                    body=self.bodies[event.seq - self.events[0].seq],
+                    hash=event.hash,
+                    sig=signature,
+                )
+                for event, signature in zip(chunk, signatures, strict=True)
+            ]
+            done += len(signatures)
+
+
 def seal(
     drafts: Sequence[Draft],
     *,
@@ -43,6 +77,22 @@ def seal(
     now: datetime,
 ) -> list[tuple[StoredEvent, Recorded]]:
     """The rows (and their decoded events) that record `drafts` after the head `after`."""
+    sealed = seal_stream(drafts, signer=signer, actor=actor, idem=idem, after=after, now=now)
+    rows = [row for chunk in sealed.rows() for row in chunk]
+    return list(zip(rows, sealed.events, strict=True))
+
+
+def seal_stream(
+    drafts: Sequence[Draft],
+    *,
+    signer: Signer,
+    actor: str,
+    idem: str | None,
+    after: StoredEvent | None,
+    now: datetime,
+) -> Sealed:
+    """Encode, hash and chain `drafts` after the head `after`, and start signing them: a
+    big batch is signed in worker processes while the caller goes on (`Sealed.rows`)."""
     from events.catalogue import fact_data
 
     prev = after.hash.hex() if after is not None else GENESIS_PREV
@@ -50,7 +100,7 @@ def seal(
     # Never earlier than the previous event, even if this clock is behind.
     recorded_at = max(format_instant(now), after.recorded_at if after is not None else "")
     key_id = signer.key_id
-    bodies = []
+    bodies: list[tuple[dict[str, Any], bytes, bytes]] = []
     for index, draft in enumerate(drafts):
         seq += 1
         body: dict[str, Any] = {
@@ -74,7 +124,7 @@ def seal(
         prev = hash_.hex()
     # The chain is made; the signatures (each of one hash) are made meanwhile, in
     # parallel for a big batch, while this process decodes what it stored.
-    signatures = sign_all(signer, [hash_ for _, _, hash_ in bodies])
+    signatures = sign_in_chunks(signer, [hash_ for _, _, hash_ in bodies])
     events = [
         Recorded(
             seq=body["seq"],
@@ -94,24 +144,4 @@ def seal(
         )
         for body, raw, hash_ in bodies
     ]
-    return [
-        (
-            StoredEvent(
-                seq=event.seq,
-                id=event.id,
-                type=event.type,
-                subject=event.subject,
-                actor=actor,
-                key=key_id,
-                rfc=event.rfc,
-                idem=event.idem,
-                recorded_at=recorded_at,
-                effective=event.effective,
-                body=raw,
-                hash=event.hash,
-                sig=signature,
-            ),
-            event,
-        )
-        for event, (_, raw, _), signature in zip(events, bodies, signatures(), strict=True)
-    ]
+    return Sealed(events, [raw for _, raw, _ in bodies], signatures)

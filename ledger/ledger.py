@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from ledger import head as heads
 from ledger import tree, views
-from ledger.append import Draft, seal
+from ledger.append import Draft, seal_stream
 from ledger.asof import NOW, AsOf
 from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised, PermissionDenied
 from ledger.head import SNAPSHOT_EVERY
@@ -229,7 +229,7 @@ class Ledger:
                     actor = authorise(state, signer=signer, actor=actor)
                 assert actor is not None
                 drafts = decide(state)
-                sealed = seal(
+                sealed = seal_stream(
                     drafts,
                     signer=signer,
                     actor=actor,
@@ -237,19 +237,23 @@ class Ledger:
                     after=stored_head,
                     now=self.clock(),
                 )
+                events = sealed.events
                 if not genesis:
-                    for _, event in sealed:
+                    for event in events:
                         refusal = permitted(state, actor=actor, event_type=event.type)
                         if refusal is not None:
                             raise PermissionDenied(f"{refusal}; nothing was recorded")
-                inserted, events = [row for row, _ in sealed], [event for _, event in sealed]
-                txn.insert_many(inserted)
+                # The tree needs only the bodies: grow it while the signatures are made.
                 approvals = {e.seq for e in events if e.type == "rfc.approved"}
                 grown, trees = (
-                    tree.grow_by(conn, inserted, known=self._tree, keep=approvals)
-                    if inserted
+                    tree.grow_by(
+                        conn, sealed.bodies, first=events[0].seq, known=self._tree, keep=approvals
+                    )
+                    if events
                     else (self._tree, {})
                 )
+                for rows_signed in sealed.rows():
+                    txn.insert_many(rows_signed)
                 heads.extend(conn, self._head, events)
                 from ledger import tlog  # signs checkpoints: only appends need it
 

@@ -14,7 +14,7 @@ from collections.abc import Container, Sequence
 
 from ledger import proofs
 from ledger.merkle import Node, NodeId, TreeState, grow, grow_many, leaf_hash
-from ledger.store import Connection, StoredEvent, nodes, rows
+from ledger.store import Connection, nodes, rows
 
 _BATCH = 5000
 
@@ -40,22 +40,24 @@ def root_at(conn: Connection, size: int) -> bytes:
 
 def grow_by(
     conn: Connection,
-    inserted: Sequence[StoredEvent],
+    bodies: Sequence[bytes],
     *,
+    first: int,
     known: TreeState | None = None,
     keep: Container[int] = (),
 ) -> tuple[TreeState, dict[int, TreeState]]:
-    """Add events just inserted (at least one, in seq order) to the stored tree: the tree
-    after them all, and the tree just after each event whose seq is in `keep`.
+    """Add the events `first`, `first` + 1, ... with these stored bodies (at least one)
+    to the stored tree: the tree after them all, and the tree just after each event
+    whose seq is in `keep`.
 
     `known` is the tree before them if the caller still holds it (the usual
     case: the same process made the last append); otherwise it is read back
     from the stored peaks.
     """
-    start = inserted[0].seq - 1
+    start = first - 1
     tree = known if known is not None and known.size == start else state_at(conn, start)
     tree, completed, kept = grow_many(
-        tree=tree, leaves=(leaf_hash(row.body) for row in inserted), keep=keep
+        tree=tree, leaves=(leaf_hash(body) for body in bodies), keep=keep
     )
     _insert(conn, completed)
     return tree, kept

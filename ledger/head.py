@@ -40,6 +40,9 @@ class Head:
     #: The fold in log order up to `position`, kept in memory by a writer once the
     #: orders differ and a '#N' snapshot was due, so that later ones need no refold.
     logged: PlanState | None = field(default=None, repr=False, compare=False)
+    #: The entity documents of `state` and of `logged` as last snapshotted (writer only).
+    docs: projection.DocCache = field(default_factory=projection.DocCache, repr=False)
+    logged_docs: projection.DocCache = field(default_factory=projection.DocCache, repr=False)
 
     def meta(self) -> dict[str, Any]:
         """The fields the `meta` row keeps beside the state's own."""
@@ -99,7 +102,9 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
     touched: set[projection.Key] = set()
     oddities = len(head.state.oddities)
     for event in events:
-        touched |= projection.touches(head.state, event)
+        keys = projection.touches(head.state, event)
+        touched |= keys
+        head.docs.touch(keys)
         apply(head.state, event)
         head.position = event.seq
         head.top = event.order
@@ -122,23 +127,26 @@ def _follow_log(conn: Connection, head: Head, events: Sequence[Recorded]) -> Non
         if not any(event.seq % SNAPSHOT_EVERY == 0 for event in events):
             return
         head.logged = seq_state(conn, events[0].seq - 1)
+        head.logged_docs = projection.DocCache()
     for event in events:
+        head.logged_docs.touch(projection.touches(head.logged, event))
         apply(head.logged, event)
         if event.seq % SNAPSHOT_EVERY == 0:
-            _save(conn, "seq", event, event.seq, projection.snapshot_doc(head.logged))
+            doc = projection.snapshot_doc(head.logged, head.logged_docs)
+            _save(conn, "seq", event, event.seq, doc)
 
 
 def _snapshot_if_due(conn: Connection, head: Head, event: Recorded) -> None:
     """Store the snapshots due after `event` was folded into the head (in the plan's order)."""
     doc = None
     if head.since_snapshot >= SNAPSHOT_EVERY or event.type == "rfc.approved":
-        doc = projection.snapshot_doc(head.state)
+        doc = projection.snapshot_doc(head.state, head.docs)
         _save(conn, "effective", event, head.position, doc)
         head.since_snapshot = 0
     if head.in_order and event.seq % SNAPSHOT_EVERY == 0:
         # Both orders agree, so the head is also the state in log order (and once they
         # differ, `_follow_log` stores these).
-        _save(conn, "seq", event, event.seq, doc or projection.snapshot_doc(head.state))
+        _save(conn, "seq", event, event.seq, doc or projection.snapshot_doc(head.state, head.docs))
 
 
 def _save(conn: Connection, axis: str, event: Recorded, count: int, doc: bytes) -> None:
@@ -156,7 +164,7 @@ def _refold(conn: Connection, head: Head, earliest: tuple[str, int]) -> None:
     else:
         seq, effective, count, doc = start
         state, after = projection.state_from_snapshot(doc), (effective, seq)
-    head.state = state
+    head.state, head.docs = state, projection.DocCache()
     head.since_snapshot = 0
     while True:
         batch = rows.in_order(conn, after=after, max_seq=head.position, limit=_BATCH)

@@ -14,10 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from events.codec import GENESIS_PREV, body_hash, canonical_bytes, decode_body, format_instant
+from ledger import tree
+from ledger.merkle import TreeState
 from ledger.signing import Signer
 from ledger.signing_pool import sign_in_chunks
 from ledger.state import Recorded
-from ledger.store import StoredEvent
+from ledger.store import StoredEvent, WriteTransaction
 
 if TYPE_CHECKING:
     from events.catalogue import Fact
@@ -164,3 +166,24 @@ def seal_stream(
         for body, raw, hash_ in bodies
     ]
     return Sealed(events, [raw for _, raw, _ in bodies], signatures)
+
+
+def store_sealed(
+    txn: WriteTransaction, sealed: Sealed, *, tree_before: TreeState | None
+) -> tuple[TreeState | None, dict[int, TreeState]]:
+    """Store sealed events and their Merkle nodes in `txn`: the tree after them, and the
+    tree just after each RFC approval among them (for its checkpoint).
+
+    The tree needs only the bodies, so it grows while the signatures are made; then
+    the rows go in a chunk at a time as their signatures come.
+    """
+    events = sealed.events
+    if not events:
+        return tree_before, {}
+    approvals = {e.seq for e in events if e.type == "rfc.approved"}
+    grown = tree.grow_by(
+        txn.conn, sealed.bodies, first=events[0].seq, known=tree_before, keep=approvals
+    )
+    for rows in sealed.rows():
+        txn.insert_many(rows)
+    return grown

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from ledger import head as heads
 from ledger import tree, views
-from ledger.append import Draft, seal_stream
+from ledger.append import Draft, seal_stream, store_sealed
 from ledger.asof import NOW, AsOf
 from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised, PermissionDenied
 from ledger.head import SNAPSHOT_EVERY
@@ -243,17 +243,7 @@ class Ledger:
                         refusal = permitted(state, actor=actor, event_type=event.type)
                         if refusal is not None:
                             raise PermissionDenied(f"{refusal}; nothing was recorded")
-                # The tree needs only the bodies: grow it while the signatures are made.
-                approvals = {e.seq for e in events if e.type == "rfc.approved"}
-                grown, trees = (
-                    tree.grow_by(
-                        conn, sealed.bodies, first=events[0].seq, known=self._tree, keep=approvals
-                    )
-                    if events
-                    else (self._tree, {})
-                )
-                for rows_signed in sealed.rows():
-                    txn.insert_many(rows_signed)
+                grown, trees = store_sealed(txn, sealed, tree_before=self._tree)
                 heads.extend(conn, self._head, events)
                 from ledger import tlog  # signs checkpoints: only appends need it
 

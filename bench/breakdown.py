@@ -18,7 +18,7 @@ from typing import Any
 #: (label, module, attribute path), outermost first within each group.
 STEPS = (
     ("append: whole transaction", "ledger.ledger", "Ledger._append"),
-    ("  seal (encode, hash; signing starts)", "ledger.ledger", "seal_stream"),
+    ("  seal (encode, hash; signing starts)", "ledger.ledger", "seal"),
     ("    canonical bytes (RFC 8785)", "ledger.append", "canonical_bytes"),
     ("    Ed25519 sign", "ledger.signing", "Signer.sign"),
     (

@@ -37,7 +37,7 @@ class Draft:
 
 @dataclass(frozen=True)
 class Sealed:
-    """Drafts made into events, their signatures still being made (see `seal_stream`)."""
+    """Drafts made into events, their signatures still being made (see `seal`)."""
 
     events: list[Recorded]
     bodies: list[bytes]  # the stored body of each event, in order
@@ -60,13 +60,20 @@ class Sealed:
                     idem=event.idem,
                     recorded_at=event.recorded_at,
                     effective=event.effective,
-                    body=self.bodies[event.seq - self.events[0].seq],
+                    body=body,
                     hash=event.hash,
                     sig=signature,
                 )
-                for event, signature in zip(chunk, signatures, strict=True)
+                for event, body, signature in zip(
+                    chunk, self.bodies[done : done + len(chunk)], signatures, strict=True
+                )
             ]
             done += len(signatures)
+
+    def pairs(self) -> list[tuple[StoredEvent, Recorded]]:
+        """Every stored row with its decoded event, once all are signed (call once)."""
+        rows = [row for chunk in self.rows() for row in chunk]
+        return list(zip(rows, self.events, strict=True))
 
 
 def new_ids(count: int) -> list[str]:
@@ -95,24 +102,10 @@ def seal(
     idem: str | None,
     after: StoredEvent | None,
     now: datetime,
-) -> list[tuple[StoredEvent, Recorded]]:
-    """The rows (and their decoded events) that record `drafts` after the head `after`."""
-    sealed = seal_stream(drafts, signer=signer, actor=actor, idem=idem, after=after, now=now)
-    rows = [row for chunk in sealed.rows() for row in chunk]
-    return list(zip(rows, sealed.events, strict=True))
-
-
-def seal_stream(
-    drafts: Sequence[Draft],
-    *,
-    signer: Signer,
-    actor: str,
-    idem: str | None,
-    after: StoredEvent | None,
-    now: datetime,
 ) -> Sealed:
-    """Encode, hash and chain `drafts` after the head `after`, and start signing them: a
-    big batch is signed in worker processes while the caller goes on (`Sealed.rows`)."""
+    """The events that record `drafts` after the head `after`: encoded, hashed and
+    chained, and being signed (a big batch in worker processes while the caller goes
+    on; `Sealed.rows` hands the signed rows over as they are ready)."""
     from events.catalogue import fact_data
 
     prev = after.hash.hex() if after is not None else GENESIS_PREV

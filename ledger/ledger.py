@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from ledger import head as heads
 from ledger import tree, views
-from ledger.append import Draft, seal_stream, store_sealed
+from ledger.append import Draft, seal, store_sealed
 from ledger.asof import NOW, AsOf
 from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised, PermissionDenied
 from ledger.head import SNAPSHOT_EVERY
@@ -229,7 +229,7 @@ class Ledger:
                     actor = authorise(state, signer=signer, actor=actor)
                 assert actor is not None
                 drafts = decide(state)
-                sealed = seal_stream(
+                sealed = seal(
                     drafts,
                     signer=signer,
                     actor=actor,

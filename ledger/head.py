@@ -7,6 +7,11 @@ import) drops the snapshots it makes stale and folds again from the nearest
 snapshot before it. Either way a snapshot is stored every `SNAPSHOT_EVERY`
 events on both axes and at every RFC approval, so a view as of any point folds
 at most `SNAPSHOT_EVERY` events onto a stored state.
+
+A writer keeps what makes its snapshots cheap in memory, so that a big import
+does not slow down as the plan grows: the fold in log order once the two orders
+differ (not refolded from the last '#N' snapshot each time), and the encoded
+entities of each folded state (re-encoded only when an event touches them).
 """
 
 from __future__ import annotations

@@ -18,10 +18,14 @@ from typing import Any
 #: (label, module, attribute path), outermost first within each group.
 STEPS = (
     ("append: whole transaction", "ledger.ledger", "Ledger._append"),
-    ("  seal (encode, hash, sign)", "ledger.ledger", "seal"),
+    ("  seal (encode, hash; signing starts)", "ledger.ledger", "seal"),
     ("    canonical bytes (RFC 8785)", "ledger.append", "canonical_bytes"),
     ("    Ed25519 sign", "ledger.signing", "Signer.sign"),
-    ("  insert rows", "ledger.store.base", "WriteTransaction.insert_many"),
+    (
+        "  insert rows (as their signatures come)",
+        "ledger.store.base",
+        "WriteTransaction.insert_many",
+    ),
     ("  keep the head (fold, rows, snapshots)", "ledger.head", "extend"),
     ("    snapshot documents", "ledger.projection", "snapshot_doc"),
     ("    log-order state for a seq snapshot", "ledger.head", "seq_state"),

@@ -40,23 +40,31 @@ def _plain(value: Any) -> bool:
     keys are ASCII (so that sorting by UTF-8 bytes equals JCS's UTF-16 order).
     Floats and large integers take the library's path.
     """
-    # Iterative, on exact types: this runs for every event an import seals.
+    # Iterative, on exact types, the scalars of an object checked in place (not pushed):
+    # this runs for every event an import seals.
     pending = [value]
     while pending:
         item = pending.pop()
         kind = type(item)
-        if kind is str or kind is bool or item is None:
-            continue
-        if kind is int:
-            if not -_SAFE_INT <= item <= _SAFE_INT:
-                return False
-        elif kind is dict:
-            for key in item:
+        if kind is dict:
+            for key, member in item.items():
                 if type(key) is not str or not key.isascii():
                     return False
-            pending.extend(item.values())
+                kind = type(member)
+                if kind is str or kind is bool or member is None:
+                    continue
+                if kind is int:
+                    if not -_SAFE_INT <= member <= _SAFE_INT:
+                        return False
+                    continue
+                pending.append(member)
         elif kind is list or kind is tuple:
             pending.extend(item)
+        elif kind is str or kind is bool or item is None:
+            continue
+        elif kind is int:
+            if not -_SAFE_INT <= item <= _SAFE_INT:
+                return False
         else:
             return False  # floats, subclasses, anything else: the library's path
     return True

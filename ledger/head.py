@@ -7,6 +7,11 @@ import) drops the snapshots it makes stale and folds again from the nearest
 snapshot before it. Either way a snapshot is stored every `SNAPSHOT_EVERY`
 events on both axes and at every RFC approval, so a view as of any point folds
 at most `SNAPSHOT_EVERY` events onto a stored state.
+
+A writer keeps what makes its snapshots cheap in memory, so that a big import
+does not slow down as the plan grows: the fold in log order once the two orders
+differ (not refolded from the last '#N' snapshot each time), and the encoded
+entities of each folded state (re-encoded only when an event touches them).
 """
 
 from __future__ import annotations
@@ -40,6 +45,12 @@ class Head:
     top: tuple[str, int] = ("", 0)  # the greatest (effective, seq) folded in
     since_snapshot: int = 0  # events folded since the last effective-axis snapshot
     in_order: bool = True  # no event ever landed before the top: both orders agree
+    #: The fold in log order up to `position`, kept in memory by a writer once the
+    #: orders differ and a '#N' snapshot was due, so that later ones need no refold.
+    logged: PlanState | None = field(default=None, repr=False, compare=False)
+    #: The entity documents of `state` and of `logged` as last snapshotted (writer only).
+    docs: projection.DocCache = field(default_factory=projection.DocCache, repr=False)
+    logged_docs: projection.DocCache = field(default_factory=projection.DocCache, repr=False)
 
     def meta(self) -> dict[str, Any]:
         """The fields the `meta` row keeps beside the state's own."""
@@ -92,14 +103,18 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
         # The rows folded again were signed under keys the head knew before these events.
         trust = Trust(head.state.keys)
         head.in_order = False
+        _follow_log(conn, head, events)
         head.position = events[-1].seq
         _refold(conn, head, earliest, trust)
-        _seq_snapshots(conn, events, trust)
         return
+    if not head.in_order:
+        _follow_log(conn, head, events)
     touched: set[projection.Key] = set()
     oddities = len(head.state.oddities)
     for event in events:
-        touched |= projection.touches(head.state, event)
+        keys = projection.touches(head.state, event)
+        touched |= keys
+        head.docs.touch(keys)
         apply(head.state, event)
         head.position = event.seq
         head.top = event.order
@@ -111,32 +126,38 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
     derived.write_rows(conn, changed)
 
 
-def _seq_snapshots(conn: Connection, events: Sequence[Recorded], trust: Trust) -> None:
-    """Store the log-order snapshots that fall among `events` (just inserted, in seq
-    order): one fold from the stored state before them, then the events in memory."""
-    due = [event.seq for event in events if event.seq % SNAPSHOT_EVERY == 0]
-    if not due:
-        return
-    logged = seq_state(conn, events[0].seq - 1, trust)
+def _follow_log(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
+    """Fold `events` (just inserted, in seq order, after `head.position`) into the log-order
+    state and store the '#N' snapshots that fall among them.
+
+    The state is read (from the nearest stored snapshot) only when one is due; from
+    then on it is kept in memory and each event is folded into it once.
+    """
+    if head.logged is None:
+        if not any(event.seq % SNAPSHOT_EVERY == 0 for event in events):
+            return
+        # The rows read were signed under keys the head knew before these events.
+        head.logged = seq_state(conn, events[0].seq - 1, Trust(head.state.keys))
+        head.logged_docs = projection.DocCache()
     for event in events:
-        if event.seq > due[-1]:
-            break
-        apply(logged, event)
+        head.logged_docs.touch(projection.touches(head.logged, event))
+        apply(head.logged, event)
         if event.seq % SNAPSHOT_EVERY == 0:
-            _save(conn, "seq", event, event.seq, projection.snapshot_doc(logged))
+            doc = projection.snapshot_doc(head.logged, head.logged_docs)
+            _save(conn, "seq", event, event.seq, doc)
 
 
 def _snapshot_if_due(conn: Connection, head: Head, event: Recorded) -> None:
+    """Store the snapshots due after `event` was folded into the head (in the plan's order)."""
+    doc = None
     if head.since_snapshot >= SNAPSHOT_EVERY or event.type == "rfc.approved":
-        _save(conn, "effective", event, head.position, projection.snapshot_doc(head.state))
+        doc = projection.snapshot_doc(head.state, head.docs)
+        _save(conn, "effective", event, head.position, doc)
         head.since_snapshot = 0
-    if event.seq % SNAPSHOT_EVERY == 0:
-        if head.in_order:
-            # Both orders agree, so the head is also the state in log order.
-            doc = projection.snapshot_doc(head.state)
-        else:
-            doc = projection.snapshot_doc(seq_state(conn, event.seq, Trust(head.state.keys)))
-        _save(conn, "seq", event, event.seq, doc)
+    if head.in_order and event.seq % SNAPSHOT_EVERY == 0:
+        # Both orders agree, so the head is also the state in log order (and once they
+        # differ, `_follow_log` stores these).
+        _save(conn, "seq", event, event.seq, doc or projection.snapshot_doc(head.state, head.docs))
 
 
 def _save(conn: Connection, axis: str, event: Recorded, count: int, doc: bytes) -> None:
@@ -157,7 +178,7 @@ def _refold(conn: Connection, head: Head, earliest: tuple[str, int], trust: Trus
     else:
         seq, effective, count, doc = start
         state, after = snapshot_state(doc, seq=seq, effective=effective), (effective, seq)
-    head.state = state
+    head.state, head.docs = state, projection.DocCache()
     head.since_snapshot = 0
     while True:
         batch = rows.in_order(conn, after=after, max_seq=head.position, limit=_BATCH)

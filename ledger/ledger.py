@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from ledger import head as heads
 from ledger import tree, views
-from ledger.append import Draft, seal
+from ledger.append import Draft, seal, store_sealed
 from ledger.asof import NOW, AsOf
 from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised, PermissionDenied
 from ledger.head import SNAPSHOT_EVERY
@@ -238,14 +238,13 @@ class Ledger:
                     after=stored_head,
                     now=self.clock(),
                 )
+                events = sealed.events
                 if not genesis:
-                    for _, event in sealed:
+                    for event in events:
                         refusal = permitted(state, actor=actor, event_type=event.type)
                         if refusal is not None:
                             raise PermissionDenied(f"{refusal}; nothing was recorded")
-                inserted, events = [row for row, _ in sealed], [event for _, event in sealed]
-                txn.insert_many(inserted)
-                trees = tree.grow_by(conn, inserted, known=self._tree)
+                grown, trees = store_sealed(txn, sealed, tree_before=self._tree)
                 heads.extend(conn, self._head, events)
                 from ledger import tlog  # signs checkpoints: only appends need it
 
@@ -258,7 +257,7 @@ class Ledger:
             self.refresh()
             raise
         self._head_checked = self._head.position
-        self._tree = trees[-1] if trees else self._tree
+        self._tree = grown
         if self._log is not None:
             if events and len(self._log) != events[0].seq - 1:
                 # Others appended since it was read: read it again when it is next asked for

@@ -16,7 +16,7 @@ store keeps so that proofs (`ledger.proofs`) never rehash the log.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from ledger.errors import InvalidInput
@@ -178,3 +178,19 @@ def grow(*, tree: TreeState, leaf: bytes) -> tuple[TreeState, tuple[Node, ...]]:
     completed: list[Node] = []
     size = _merge(tree.size, peaks, _check_hash(leaf, "a leaf hash"), completed)
     return TreeState(size=size, peaks=tuple(peaks)), tuple(completed)
+
+
+def grow_many(
+    *, tree: TreeState, leaves: Iterable[bytes], keep: Container[int] = ()
+) -> tuple[TreeState, list[Node], dict[int, TreeState]]:
+    """Append many leaf hashes, in order: the final state, every node they complete, and
+    the state at each size in `keep` (a batch needs only a few, so no state is made per leaf).
+    """
+    size, peaks = tree.size, list(tree.peaks)
+    completed: list[Node] = []
+    kept: dict[int, TreeState] = {}
+    for leaf in leaves:
+        size = _merge(size, peaks, _check_hash(leaf, "a leaf hash"), completed)
+        if size in keep:
+            kept[size] = TreeState(size=size, peaks=tuple(peaks))
+    return TreeState(size=size, peaks=tuple(peaks)), completed, kept

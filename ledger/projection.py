@@ -9,7 +9,7 @@ rows, compressed together, are a snapshot document.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -75,8 +75,14 @@ def entity_doc(state: PlanState, kind: str, key: str) -> bytes | None:
     raise ValueError(f"no entity kind {kind!r}")
 
 
-def all_rows(state: PlanState, meta: Mapping[str, Any]) -> dict[Key, bytes | None]:
-    """Every row of `state`, with the `meta` row carrying `meta`'s extra fields."""
+def all_rows(
+    state: PlanState,
+    meta: Mapping[str, Any],
+    *,
+    doc: Callable[[PlanState, str, str], bytes | None] = entity_doc,
+) -> dict[Key, bytes | None]:
+    """Every row of `state`, with the `meta` row carrying `meta`'s extra fields (each
+    entity's document as `doc` gives it: `entity_doc`, or a writer's `DocCache`)."""
     rows: dict[Key, bytes | None] = {("meta", ""): _dump(_meta(state, meta))}
     for kind, keys in (
         ("milestone", state.milestones),
@@ -86,9 +92,9 @@ def all_rows(state: PlanState, meta: Mapping[str, Any]) -> dict[Key, bytes | Non
         ("pending", state.pending),
     ):
         for key in keys:
-            rows[(kind, key)] = entity_doc(state, kind, key)
+            rows[(kind, key)] = doc(state, kind, key)
     for index in range(len(state.oddities)):
-        rows[("oddity", f"{index:09d}")] = entity_doc(state, "oddity", f"{index:09d}")
+        rows[("oddity", f"{index:09d}")] = doc(state, "oddity", f"{index:09d}")
     return rows
 
 
@@ -188,12 +194,34 @@ def state_from_rows(rows: Iterable[tuple[str, str, bytes]]) -> tuple[PlanState, 
     return state, meta
 
 
-def snapshot_doc(state: PlanState) -> bytes:
-    """A whole state as one compressed document."""
-    rows = all_rows(state, {})
+def snapshot_doc(state: PlanState, cache: DocCache | None = None) -> bytes:
+    """A whole state as one compressed document (entity documents from `cache` where it
+    still holds them, so a writer re-encodes only what changed since its last snapshot)."""
+    rows = all_rows(state, {}, doc=entity_doc if cache is None else cache.doc)
     return zlib.compress(
         _dump([[kind, key, doc.decode()] for (kind, key), doc in rows.items() if doc]), 1
     )
+
+
+class DocCache:
+    """The entity documents of one state, kept between its snapshots by the writer that
+    folds it: `touch` each event's `touches` before folding it, and `doc` re-encodes
+    only the entities touched since."""
+
+    def __init__(self) -> None:
+        self.docs: dict[Key, bytes | None] = {}
+
+    def touch(self, keys: Iterable[Key]) -> None:
+        """Forget the documents of entities an event is about to change."""
+        for key in keys:
+            self.docs.pop(key, None)
+
+    def doc(self, state: PlanState, kind: str, key: str) -> bytes | None:
+        """`entity_doc(state, kind, key)`, from the document still known if there is one."""
+        found = self.docs.get((kind, key))
+        if found is None:
+            found = self.docs[(kind, key)] = entity_doc(state, kind, key)
+        return found
 
 
 def state_from_snapshot(doc: bytes) -> PlanState:

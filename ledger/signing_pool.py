@@ -8,7 +8,7 @@ interactive command signs a handful and never starts a worker.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 #: Fewer hashes than this are signed in this process: starting workers costs more.
 PARALLEL_FROM = 2048
+#: How a big batch is cut: about this many chunks per worker, none smaller than `CHUNK_MIN`.
+CHUNKS_PER_WORKER = 6
+CHUNK_MIN = 256
 
 _key: Any = None  # the worker's private key, loaded once by `_load`
 
@@ -28,25 +31,34 @@ def sign_all(signer: Signer, hashes: Sequence[bytes]) -> Callable[[], list[bytes
 
     The caller can do other work before calling it (the workers sign meanwhile).
     """
+    chunks = sign_in_chunks(signer, hashes)
+
+    def wait() -> list[bytes]:
+        return [signature for chunk in chunks for signature in chunk]
+
+    return wait
+
+
+def sign_in_chunks(signer: Signer, hashes: Sequence[bytes]) -> Iterator[list[bytes]]:
+    """Start signing `hashes`; the returned iterator yields the signatures in order, a
+    chunk at a time, each as soon as it is made (so the caller can store the first
+    chunks while the workers sign the rest). Iterate it once."""
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
     if len(hashes) < PARALLEL_FROM or workers < 2:
-        signatures = [signer.sign(hash_) for hash_ in hashes]
-        return lambda: signatures
+        return iter([[signer.sign(hash_) for hash_ in hashes]])
     from ledger.verify_parallel import start_method
 
     pool = ProcessPoolExecutor(
         workers, mp_context=start_method(), initializer=_load, initargs=(signer.private_raw(),)
     )
-    size = -(-len(hashes) // (workers * 2))
+    # Small enough chunks that the first come back early, large enough that shipping
+    # them costs little beside signing them.
+    size = max(CHUNK_MIN, -(-len(hashes) // (workers * CHUNKS_PER_WORKER)))
     futures: list[Future[list[bytes]]] = [
         pool.submit(_sign_chunk, list(hashes[i : i + size])) for i in range(0, len(hashes), size)
     ]
     pool.shutdown(wait=False)
-
-    def wait() -> list[bytes]:
-        return [signature for future in futures for signature in future.result()]
-
-    return wait
+    return (future.result() for future in futures)
 
 
 def _load(private_raw: bytes) -> None:

@@ -15,7 +15,7 @@ offline-checkable commitment to every event up to and including the approval.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ledger.checkpoint import Checkpoint
@@ -70,22 +70,22 @@ def record_approvals(
     conn: Connection,
     *,
     events: Sequence[Recorded],
-    trees: Sequence[TreeState],
+    trees: Mapping[int, TreeState],
     signer: Signer,
     ledger_id: str,
 ) -> list[StoredCheckpoint]:
     """Sign and keep a checkpoint after each RFC approval among events just appended.
 
-    `trees[i]` is the tree just after `events[i]`. The size is the
+    `trees[seq]` is the tree just after the event `seq`, for each approval. The size is the
     approval's seq, so the checkpoint commits to the approval itself and to
     everything before it; for an approval by itself that is the tree after
     its append.
     """
     kept = []
-    for event, tree in zip(events, trees, strict=True):
+    for event in events:
         if event.type != "rfc.approved":
             continue
-        root = tree.root()
+        root = trees[event.seq].root()
         issued = issue(signer=signer, ledger_id=ledger_id, size=event.seq, root=root)
         stored = StoredCheckpoint(
             size=event.seq,

@@ -10,11 +10,11 @@ nodes can be dropped and computed again from the log (`rebuild`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 from ledger import proofs
-from ledger.merkle import Node, NodeId, TreeState, grow, leaf_hash
-from ledger.store import Connection, StoredEvent, nodes, rows
+from ledger.merkle import Node, NodeId, TreeState, grow, grow_many, leaf_hash
+from ledger.store import Connection, nodes, rows
 
 _BATCH = 5000
 
@@ -39,26 +39,28 @@ def root_at(conn: Connection, size: int) -> bytes:
 
 
 def grow_by(
-    conn: Connection, inserted: Sequence[StoredEvent], *, known: TreeState | None = None
-) -> list[TreeState]:
-    """Add events just inserted (in seq order) to the stored tree; the tree after each.
+    conn: Connection,
+    bodies: Sequence[bytes],
+    *,
+    first: int,
+    known: TreeState | None = None,
+    keep: Container[int] = (),
+) -> tuple[TreeState, dict[int, TreeState]]:
+    """Add the events `first`, `first` + 1, ... with these stored bodies (at least one)
+    to the stored tree: the tree after them all, and the tree just after each event
+    whose seq is in `keep`.
 
     `known` is the tree before them if the caller still holds it (the usual
     case: the same process made the last append); otherwise it is read back
     from the stored peaks.
     """
-    if not inserted:
-        return []
-    start = inserted[0].seq - 1
+    start = first - 1
     tree = known if known is not None and known.size == start else state_at(conn, start)
-    after: list[TreeState] = []
-    completed: list[Node] = []
-    for row in inserted:
-        tree, made = grow(tree=tree, leaf=leaf_hash(row.body))
-        completed.extend(made)
-        after.append(tree)
+    tree, completed, kept = grow_many(
+        tree=tree, leaves=(leaf_hash(body) for body in bodies), keep=keep
+    )
     _insert(conn, completed)
-    return after
+    return tree, kept
 
 
 def rebuild(conn: Connection) -> TreeState:

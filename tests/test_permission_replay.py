@@ -59,7 +59,7 @@ def test_a_signed_event_its_actor_had_no_right_to_is_reported_and_never_acted_on
         now=datetime.now(UTC),
     )
     with ledger.store.writing() as txn:  # the database's own rules let it in
-        txn.insert_many([row for row, _ in sealed])
+        txn.insert_many([row for row, _ in sealed.pairs()])
 
     report = verify_store(ledger.store)
     reopened = Ledger.open(db_url)
@@ -101,7 +101,7 @@ def test_a_baseline_move_by_someone_without_the_editor_role_is_reported(
         now=datetime.now(UTC),
     )
     with ledger.store.writing() as txn:
-        txn.insert_many([row for row, _ in sealed])
+        txn.insert_many([row for row, _ in sealed.pairs()])
 
     report = verify_store(ledger.store)
 

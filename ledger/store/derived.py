@@ -38,11 +38,20 @@ def write_rows(conn: Conn, changed: Mapping[tuple[str, str], bytes | None]) -> N
     """Replace the given rows (None deletes one), in the caller's transaction."""
     if not changed:
         return
-    # Delete then insert: one portable upsert for both stores.
-    conn.executemany("DELETE FROM plan_rows WHERE kind = ? AND key = ?", list(changed))
-    inserts = [(kind, key, doc) for (kind, key), doc in changed.items() if doc]
-    if inserts:
-        conn.executemany("INSERT INTO plan_rows (kind, key, doc) VALUES (?, ?, ?)", inserts)
+    gone = [key for key, doc in changed.items() if doc is None]
+    if gone:
+        conn.executemany("DELETE FROM plan_rows WHERE kind = ? AND key = ?", gone)
+    kept = [(kind, key, doc) for (kind, key), doc in changed.items() if doc is not None]
+    if kept:
+        # An upsert (both stores speak it) rewrites a row where it lies: a delete and an
+        # insert would move it to the end of the table, dirtying two pages, not one.
+        conn.executemany(_UPSERT, kept)
+
+
+_UPSERT = (
+    "INSERT INTO plan_rows (kind, key, doc) VALUES (?, ?, ?) "
+    "ON CONFLICT (kind, key) DO UPDATE SET doc = excluded.doc"
+)
 
 
 def clear_rows(conn: Conn) -> None:

@@ -25,6 +25,15 @@ if TYPE_CHECKING:
 #: Idle connections kept for reuse (the bot and the web view read from many threads).
 POOL_SIZE = 8
 
+#: Page cache of a writing transaction, in KiB (SQLite's default is 2 MiB). An append
+#: touches a leaf of each index of `events`, most of them far apart (ids are random),
+#: so on a large ledger a small cache rereads and spills pages all through a batch.
+#: Readers set the default again: a cache only grows as pages are read, and a full
+#: scan (verify, export) would otherwise hold this much of the file in memory. A
+#: connection that last wrote keeps its warm cache for the next write.
+WRITER_CACHE_KIB = 65536
+READER_CACHE_KIB = 2000
+
 #: For scans, which must read every row whatever a flipped bit on disk left in it:
 #: the binary columns always as bytes (SQLite keeps any value in any column).
 SCAN = (
@@ -161,6 +170,8 @@ class SqliteStore(Store):
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("BEGIN IMMEDIATE")
             return
+        cache = WRITER_CACHE_KIB if lock else READER_CACHE_KIB
+        conn.execute(f"PRAGMA cache_size=-{cache}")
         # IMMEDIATE takes the write lock before anything is read.
         conn.execute("BEGIN IMMEDIATE" if lock else "BEGIN")
 

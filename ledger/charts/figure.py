@@ -1,4 +1,5 @@
-"""The matplotlib parts every chart shares: a figure, a date axis, a today line, saving.
+"""The matplotlib parts every chart shares: a figure, a date axis, row labels, a today
+line, saving.
 
 Figures are made with the Agg canvas directly rather than pyplot, so drawing keeps no
 figures in global state and two charts drawn at once cannot mix. The one global touched
@@ -78,8 +79,8 @@ def row_labels(
 
     Plain texts rather than tick labels: a tick is five artists (its label, a second label,
     two marks and a grid line) made by copying properties, and its label is measured again
-    each time matplotlib places the axis label; over 80 rows that is a sixth of the drawing
-    time. The y axis keeps no ticks (their marks said nothing the labels do not).
+    each time matplotlib places the axis label, which adds up over 80 rows. The y axis keeps
+    no ticks (their marks said nothing the labels do not).
     """
     import matplotlib
 

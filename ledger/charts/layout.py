@@ -37,7 +37,7 @@ def lay_out(
     rows: Sequence[Text] = (),
 ) -> None:
     """Give `axes` the title `title` and place it in `figure` so that its tick labels, axis
-    labels, row labels (`rows`, from `figure.row_labels`) and title fit inside the figure,
+    labels, row labels (`rows`, as `figure.row_labels` makes them) and title fit inside the figure,
     above `legend` (a figure legend drawn at the bottom centre) when there is one."""
     import matplotlib
 

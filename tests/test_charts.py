@@ -562,3 +562,76 @@ def test_writing_into_a_missing_folder_is_refused_with_the_path(tmp_path):
 
     with pytest.raises(InvalidInput, match=r"cannot write .*no such folder"):
         write_burndown(_burndown(), out=out)
+
+
+# --- layout ----------------------------------------------------------------------------------
+
+
+def _ink(path: Path) -> Any:
+    """Which pixels of a PNG are inked (not white), as a boolean array of rows."""
+    import matplotlib.image
+
+    return matplotlib.image.imread(path)[..., :3].min(axis=-1) < 0.95
+
+
+@pytest.mark.parametrize(
+    ("write", "report"),
+    [
+        (write_burndown, _burndown),
+        (write_slip, _slip),
+        (write_gantt, lambda: gantt(state=_nasty_plan(), today=TODAY, with_members=True)),
+    ],
+)
+def test_a_chart_fills_its_image_with_its_labels_inside_it(
+    tmp_path: Path, write: Writer, report: Callable[[], Any]
+):
+    # The plot is placed from measured labels, title and legend: a label cut by an edge
+    # inks its outermost pixels, a misjudged margin leaves a wide blank band, and labels
+    # pushed out of the image leave nothing left of the plot's frame.
+    out = tmp_path / "chart.png"
+
+    write(report(), out=out)
+
+    inked = _ink(out)
+    columns, rows = inked.any(axis=0), inked.any(axis=1)
+    blanks = {
+        "left": columns.argmax(),
+        "top": rows.argmax(),
+        "right": columns[::-1].argmax(),
+        "bottom": rows[::-1].argmax(),
+    }
+    for side, blank in blanks.items():
+        assert 2 <= blank <= 20, f"{blank} blank pixels at the {side}"
+    frame = int((inked.mean(axis=0) > 0.5).argmax())  # the plot's left edge, a long line
+    assert frame > 20 and inked[:, :frame].mean() > 0.01  # labels drawn left of the plot
+
+
+def test_the_layout_keeps_labels_title_and_legend_apart_and_inside_the_figure():
+    from ledger.charts.figure import date_axis, day_number, new_figure, row_labels
+    from ledger.charts.layout import lay_out
+
+    figure = new_figure((600, 300))
+    axes = figure.add_subplot()
+    ends = [day_number("2020-01-01"), day_number("2024-01-01")]
+    axes.plot(ends, [0, 5], label="a line")
+    axes.set_xlim(*ends)  # a date label centred on each edge, half of it beyond the plot
+    labels = row_labels(axes, [f"ROW-{i}  a label of some length" for i in range(6)], fontsize=8)
+    date_axis(axes)
+    legend = figure.legend(loc="lower center", ncols=2)
+
+    title = "A title long enough to need most of the width"
+    lay_out(figure, axes, title=title, legend=legend, rows=labels)
+    figure.canvas.draw()
+
+    renderer = figure.canvas.get_renderer()
+    inside = figure.bbox
+    plot = axes.get_window_extent(renderer)
+    below = axes.xaxis.get_tightbbox(renderer)
+    heading = axes.title.get_window_extent(renderer)
+    key = legend.get_window_extent(renderer)
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert inside.x0 < box.x0 and box.x1 < plot.x0  # left of the plot, not cut
+    assert inside.y0 < key.y0 and key.y1 < below.y0 < below.y1 < plot.y0  # legend, dates, plot
+    assert plot.y1 < heading.y0 and heading.y1 < inside.y1 and inside.x0 < heading.x0
+    assert below.x1 < inside.x1 and heading.x1 < inside.x1

@@ -9,6 +9,7 @@ from pathlib import Path
 from ledger.charts import escape
 from ledger.charts.figure import date_axis, day_number, new_figure, save, today_line
 from ledger.charts.formats import BURNDOWN, IMAGES, format_of, write_text
+from ledger.charts.layout import lay_out
 from ledger.reports.burndown import Burndown
 
 FORMATS = BURNDOWN
@@ -97,7 +98,7 @@ def draw_burndown(
     axes.set_ylim(bottom=0)
     axes.grid(alpha=0.3)
     axes.legend(loc="upper left")
-    axes.set_title(escape.plot(title or burndown_title(report)))
+    lay_out(figure, axes, title=escape.plot(title or burndown_title(report)))
     save(figure, out, fmt)
 
 

@@ -13,9 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ledger.charts import escape
-from ledger.charts.figure import date_axis, day_number, new_figure, save, today_line
+from ledger.charts.figure import (
+    date_axis,
+    day_number,
+    new_figure,
+    row_labels,
+    save,
+    today_line,
+)
 from ledger.charts.formats import GANTT, IMAGES, format_of, write_text
 from ledger.charts.gantt_latex import gantt_latex
+from ledger.charts.layout import lay_out
 from ledger.reports.gantt import Gantt, GanttRow
 
 if TYPE_CHECKING:
@@ -30,6 +38,11 @@ STATUS_COLOURS = {
 }
 WIDTH = 1400
 ROW_HEIGHT = 22
+#: How a row is labelled, by its level: releases bold, their members smaller and grey.
+_STYLES: dict[int, dict[str, object]] = {
+    2: {"fontweight": "bold", "fontsize": 9},
+    3: {"fontweight": "normal", "fontsize": 8, "color": "0.3"},
+}
 
 
 def gantt_title(report: Gantt) -> str:
@@ -97,12 +110,7 @@ def draw_gantt(
     done = [(i, day_number(r.completed)) for i, r in enumerate(rows) if r.completed]
     axes.scatter([d for _, d in done], [i for i, _ in done], marker="*", s=70,
                  color="darkgreen", zorder=5)  # fmt: skip
-    axes.set_yticks(ys, [_label(r) for r in rows])
-    for tick, row in zip(axes.get_yticklabels(), rows, strict=True):
-        tick.set_fontweight("bold" if row.level == 2 else "normal")
-        tick.set_fontsize(9 if row.level == 2 else 8)
-        if row.level == 3:
-            tick.set_color("0.3")
+    labels = row_labels(axes, [_label(r) for r in rows], [_STYLES[r.level] for r in rows])
     axes.set_ylim(max(len(rows), 1) - 0.5, -0.5)  # first row at the top
     if not rows:
         axes.text(0.5, 0.5, "No Level-2 milestones", ha="center", va="center",
@@ -111,8 +119,10 @@ def draw_gantt(
     date_axis(axes)
     axes.grid(axis="x", alpha=0.3)
     handles = [*_legend(rows), today]
-    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-    axes.set_title(escape.plot(title or gantt_title(report)))
+    legend = figure.legend(handles=handles, loc="lower center", ncols=len(handles))
+    lay_out(
+        figure, axes, title=escape.plot(title or gantt_title(report)), legend=legend, rows=labels
+    )
     save(figure, out, fmt)
 
 

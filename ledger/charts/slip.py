@@ -7,8 +7,16 @@ import io
 from pathlib import Path
 
 from ledger.charts import escape
-from ledger.charts.figure import date_axis, day_number, new_figure, save, today_line
+from ledger.charts.figure import (
+    date_axis,
+    day_number,
+    new_figure,
+    row_labels,
+    save,
+    today_line,
+)
 from ledger.charts.formats import IMAGES, SLIP, format_of, write_text
+from ledger.charts.layout import lay_out
 from ledger.reports.slip import Slip, SlipRow
 
 FORMATS = SLIP
@@ -93,7 +101,7 @@ def draw_slip(
             [after[i] for i in picked], picked, marker=marker, color=colour, zorder=4,
             label=f"Forecast at {escape.plot(report.after_label)}, {words}",
         )  # fmt: skip
-    axes.set_yticks(ys, [escape.plot(f"{r.code}  {r.days:+d} d") for r in rows], fontsize=8)
+    labels = row_labels(axes, [escape.plot(f"{r.code}  {r.days:+d} d") for r in rows], fontsize=8)
     axes.set_ylim(max(len(rows), 1) - 0.5, -0.5)  # largest slip at the top
     if not rows:
         axes.text(0.5, 0.5, "No forecast moved", ha="center", va="center", transform=axes.transAxes)
@@ -102,8 +110,10 @@ def draw_slip(
     date_axis(axes)
     axes.grid(axis="x", alpha=0.3)
     # Below the plot, where no arrow can be hidden behind it however the dates fall.
-    figure.legend(loc="outside lower center", ncols=4)
-    axes.set_title(escape.plot(title or slip_title(report)))
+    legend = figure.legend(loc="lower center", ncols=4)
+    lay_out(
+        figure, axes, title=escape.plot(title or slip_title(report)), legend=legend, rows=labels
+    )
     save(figure, out, fmt)
 
 

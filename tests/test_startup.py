@@ -130,3 +130,31 @@ def test_a_command_that_draws_does_import_matplotlib(open_ledger, db_url, tmp_pa
     assert _loaded("--db", db_url, "chart", "burndown", "--out", out, watched=("matplotlib",)) == (
         "['matplotlib']"
     )
+
+
+def test_the_stored_root_help_is_what_the_typer_app_prints():
+    """`milestone --help` prints `cli/root_help.txt`; after a change to a command or its
+    help, `python -m cli.root_help` writes it again."""
+    from cli import root_help
+
+    assert root_help.STORED.read_text(encoding="utf-8") == root_help.current()
+
+
+@pytest.mark.parametrize("columns", ["80", "200", "60"])
+def test_the_console_script_prints_the_root_help_typer_prints_at_any_width(columns):
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "milestone"
+    typer_code = "import sys; sys.argv = ['milestone', '--help']; from cli.app import app; app()"
+    screen = {**os.environ, "COLUMNS": columns}
+
+    printed = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, env=screen, timeout=60
+    )
+    typer_printed = subprocess.run(
+        [sys.executable, "-c", typer_code], capture_output=True, text=True, env=screen, timeout=60
+    )
+
+    assert printed.returncode == typer_printed.returncode == 0
+    assert printed.stdout == typer_printed.stdout
+    assert "Reading the plan:" in printed.stdout

@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from events.codec import GENESIS_PREV, body_hash, canonical_bytes, decode_body, format_instant
 from ledger.signing import Signer
-from ledger.signing_pool import sign_all
 from ledger.state import Recorded
 from ledger.store import StoredEvent
 
 if TYPE_CHECKING:
-    from events.catalogue import Fact
+    from events.fact import Fact
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ def seal(
     now: datetime,
 ) -> list[tuple[StoredEvent, Recorded]]:
     """The rows (and their decoded events) that record `drafts` after the head `after`."""
-    from events.catalogue import fact_data
+    from events.fact import fact_data
 
     prev = after.hash.hex() if after is not None else GENESIS_PREV
     seq = after.seq if after is not None else 0
@@ -74,6 +73,9 @@ def seal(
         prev = hash_.hex()
     # The chain is made; the signatures (each of one hash) are made meanwhile, in
     # parallel for a big batch, while this process decodes what it stored.
+    # Imported here: the worker pool's modules are no part of a read that imports Draft.
+    from ledger.signing_pool import sign_all
+
     signatures = sign_all(signer, [hash_ for _, _, hash_ in bodies])
     events = [
         Recorded(

@@ -12,7 +12,6 @@ for. Each command imports the ledger when it runs.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,16 +21,8 @@ import typer
 from cli import files, proofs, terminal, upkeep
 from cli.from_grammar import command_function, terminal_example
 from cli.quick import QuickCommand, QuickGroup
-from cli.screen import screen_of
-from cli.session import (
-    DB_HELP,
-    DEFAULT_DB,
-    KEY_HELP,
-    Settings,
-    accepting_ledger_options,
-    db_url,
-    default_key_path,
-)
+from cli.session import DB_HELP, KEY_HELP, accepting_ledger_options
+from cli.settings import settings_from
 from ledger import grammar
 
 __all__ = ["GROUPS", "app", "asked_for", "main", "only", "terminal_example"]
@@ -114,13 +105,8 @@ def main_callback(
         Path | None, typer.Option(help=KEY_HELP, metavar="FILE", show_default=False)
     ] = None,
 ) -> None:
-    """Build the settings every command uses (the only place that reads the environment)."""
-    url = db or os.environ.get("MILESTONE_DB_URL") or DEFAULT_DB
-    key_path = key or (
-        Path(os.environ["MILESTONE_KEY"]) if os.environ.get("MILESTONE_KEY") else default_key_path()
-    )
-    screen = screen_of(sys.stdout, os.environ)
-    ctx.obj = Settings(db_url=db_url(url), key_path=key_path.expanduser(), screen=screen)
+    """Build the settings every command uses (from the environment, in `settings_from`)."""
+    ctx.obj = settings_from(db, key, os.environ)
 
 
 # --- commands built from the shared grammar -----------------------------------------------------

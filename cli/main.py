@@ -2,7 +2,8 @@
 
 `milestone --help` prints the root help as stored (`cli.root_help`) without
 importing Typer or the grammar: that text is what the Typer app prints, and a
-test holds them equal. Any other command line goes to the Typer app, trimmed to
+test holds them equal. A plain command line of the shared grammar is answered
+without Typer too (`cli.direct`). Any other goes to the Typer app, trimmed to
 the command it names: Typer turns every registered command into a Click
 command before it runs one, a third of a quick read's own work.
 """
@@ -24,6 +25,12 @@ def main() -> None:
         if text is not None:
             sys.stdout.write(text)
             return
+    if not completing:
+        from cli import direct
+
+        status = direct.run(argv, os.environ)
+        if status is not None:
+            sys.exit(status)
     from cli.app import app, asked_for, only
     from ledger.errors import NotInitialised
 

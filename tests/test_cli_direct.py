@@ -129,10 +129,8 @@ def test_the_direct_parser_leaves_to_typer_what_typer_explains(argv):
 
 
 def test_a_plain_command_line_reads_its_values_as_typer_does():
-    line = direct.parse(
-        ["--key=k.pem", "define", "DM-AP-9", "A title", "--due", "2030-01-01"]
-        + ["--in", "L2-A", "--in=L2-B", "--level", "3", "--db", "x.db"]
-    )
+    words = ["define", "DM-AP-9", "A title", "--due", "2030-01-01", "--in", "L2-A"]
+    line = direct.parse(["--key=k.pem", *words, "--in=L2-B", "--level", "3", "--db", "x.db"])
 
     assert line is not None
     assert line.command.path == ("define",)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ledger import due, queries
+from ledger import audit, due, queries, rfcs
 from ledger import requests as rq
 from ledger import results as rs
 from ledger.asof import parse_as_of, parse_instant_text
@@ -90,12 +90,12 @@ def _show(request: rq.ShowMilestone, context: Context) -> rs.MilestoneResult:
 
 
 def _history(request: rq.ShowHistory, context: Context) -> rs.HistoryResult:
-    entries = queries.history(context.ledger, request.code)
+    entries = audit.history(context.ledger, request.code)
     return rs.HistoryResult(code=request.code, entries=entries)
 
 
 def _log(request: rq.ShowLog, context: Context) -> rs.LogResult:
-    entries = queries.log(
+    entries = audit.log(
         context.ledger,
         since=request.since,
         actor=request.actor,
@@ -141,11 +141,11 @@ def _verify(request: rq.VerifyLedger, context: Context) -> rs.VerifyResult:
 
 
 def _rfc_show(request: rq.ShowRfc, context: Context) -> rs.RfcResult:
-    return rs.RfcResult(rfc=queries.rfc_show(context.ledger, request.rfc))
+    return rs.RfcResult(rfc=rfcs.rfc_show(context.ledger, request.rfc))
 
 
 def _rfc_list(request: rq.ListRfcs, context: Context) -> rs.RfcListResult:
-    return rs.RfcListResult(rfcs=queries.rfc_list(context.ledger))
+    return rs.RfcListResult(rfcs=rfcs.rfc_list(context.ledger))
 
 
 def _key_list(request: rq.ListKeys, context: Context) -> rs.KeyListResult:
@@ -157,7 +157,7 @@ def _preview_approval(request: rq.PreviewApproval, context: Context) -> rs.Appro
     # The same refusal the approval itself would give, before anyone is asked to confirm.
     require_open_rfc(ledger.state(), request.rfc, "approved")
     return rs.ApprovalPreviewResult(
-        rfc=queries.rfc_show(ledger, request.rfc), version=request.version, head=ledger.length
+        rfc=rfcs.rfc_show(ledger, request.rfc), version=request.version, head=ledger.length
     )
 
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ledger.audit import Entry
     from ledger.check import Oddity
     from ledger.diff import PlanDiff
-    from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
+    from ledger.queries import MilestoneDetail, MilestoneRow, Plan
+    from ledger.rfcs import RfcSummary
     from ledger.state import KeyInfo, Recorded
     from ledger.verify import Report
     from ledger.verify_tree import TreeReport

@@ -31,8 +31,9 @@ from ledger.asof import NOW, parse_as_of
 from ledger.check import check
 from ledger.importer import import_revision_file
 from ledger.ledger import Ledger
-from ledger.queries import plan, rfc_list
+from ledger.queries import plan
 from ledger.results import ImportResult
+from ledger.rfcs import rfc_list
 from ledger.signing import Signer, generate_key_file
 from ledger.verify import verify_rows
 

@@ -23,9 +23,9 @@ from bot.more import PageRequest, more_buttons
 from bot.pages import SECTION_CHARS, reply
 from ledger import requests as rq
 from ledger import rfcs
+from ledger.change_results import IMPORT_COUNTS
 from ledger.describe import describe
 from ledger.proving import stored
-from ledger.results import IMPORT_COUNTS
 
 if TYPE_CHECKING:
     from ledger.audit import Entry

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ledger import audit, due, queries, rfcs
+from ledger import change_results as cr
 from ledger import requests as rq
 from ledger import results as rs
 from ledger.asof import parse_as_of, parse_instant_text
@@ -164,7 +165,7 @@ def _preview_approval(request: rq.PreviewApproval, context: Context) -> rs.Appro
 # --- changes ------------------------------------------------------------------------------------
 
 
-def _record(request: rq.Change, context: Context) -> rs.RecordedResult:
+def _record(request: rq.Change, context: Context) -> cr.RecordedResult:
     from ledger.execute import record
 
     ledger = context.ledger
@@ -177,7 +178,7 @@ def _record(request: rq.Change, context: Context) -> rs.RecordedResult:
         expect_head=context.expect_head,
     )
     states = {rfc_id: rfc.state for rfc_id, rfc in ledger.state().rfcs.items()}
-    return rs.RecordedResult(events=events, rfc_states=states)
+    return cr.RecordedResult(events=events, rfc_states=states)
 
 
 def _import_options(request: rq.ImportFile, context: Context) -> ImportOptions:
@@ -193,13 +194,13 @@ def _import_options(request: rq.ImportFile, context: Context) -> ImportOptions:
     }
 
 
-def _import_revision(request: rq.ImportRevision, context: Context) -> rs.ImportResult:
+def _import_revision(request: rq.ImportRevision, context: Context) -> cr.ImportResult:
     from ledger.importer import import_revision_file
 
     return import_revision_file(path=request.path, **_import_options(request, context))
 
 
-def _import_export(request: rq.ImportExport, context: Context) -> rs.ImportResult:
+def _import_export(request: rq.ImportExport, context: Context) -> cr.ImportResult:
     from ledger.importer_p6 import import_export_file
 
     options = _import_options(request, context)

@@ -81,8 +81,10 @@ def _char_width(ch: str) -> int:
 
 def styled(text: str, style: str, screen: Screen = PLAIN) -> str:
     """`text` in `style` when the screen takes colour."""
+    if not screen.color or not style or not text:
+        return text  # most cells, in most tables: nothing to look up
     codes = [_SGR[word] for word in style.split() if word in _SGR]
-    if not screen.color or not codes or not text:
+    if not codes:
         return text
     return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ledger.frozen import frozen_type
 from ledger.results import Result
 
 if TYPE_CHECKING:
     from ledger.state import Recorded
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RecordedResult(Result):
     """What a change recorded, with each RFC's state just after (to say what is in effect)."""
 
@@ -59,7 +60,7 @@ class PlannedEvent:
     summary: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ImportResult(Result):
     """What an import did: the events it appended (none when there was nothing to do), or
     with `dry_run` the events it would append (`planned`).

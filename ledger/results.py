@@ -7,8 +7,9 @@ query returned; `content` is that value, which `--json` prints as it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from ledger.frozen import Frozen, frozen_type
 
 if TYPE_CHECKING:
     from ledger.audit import Entry
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
 ODDITIES_FOUND = 11
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Result:
+@frozen_type
+class Result(Frozen):
     """An answer of the ledger."""
 
     @property
@@ -40,7 +41,7 @@ class Result:
         return 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class PlanResult(Result):
     """The plan at one point, and the form it was asked for in."""
 
@@ -53,7 +54,7 @@ class PlanResult(Result):
         return self.plan
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class MilestoneResult(Result):
     """One milestone in full."""
 
@@ -65,7 +66,7 @@ class MilestoneResult(Result):
         return self.detail
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class HistoryResult(Result):
     """The audit trail of one milestone."""
 
@@ -78,7 +79,7 @@ class HistoryResult(Result):
         return self.entries
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class LogResult(Result):
     """Events of the log."""
 
@@ -90,7 +91,7 @@ class LogResult(Result):
         return self.entries
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class DiffResult(Result):
     """What changed between two points."""
 
@@ -102,7 +103,7 @@ class DiffResult(Result):
         return self.diff
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class LateResult(Result):
     """Milestones past their forecast and not done, as of `as_of` (judged on `today`)."""
 
@@ -116,7 +117,7 @@ class LateResult(Result):
         return self.rows
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class UpcomingResult(Result):
     """Milestones due within the next `days` days: from `start` through `until` (ISO days)."""
 
@@ -131,7 +132,7 @@ class UpcomingResult(Result):
         return self.rows
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class CheckResult(Result):
     """Oddities found in the plan; `strict` when finding any is a failure."""
 
@@ -149,7 +150,7 @@ class CheckResult(Result):
         return ODDITIES_FOUND if self.strict and self.oddities else 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class VerifyResult(Result):
     """The outcome of verifying the stored log."""
 
@@ -169,7 +170,7 @@ class VerifyResult(Result):
         return 0 if self.report.ok else 8
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RfcResult(Result):
     """One RFC and the changes proposed under it."""
 
@@ -181,7 +182,7 @@ class RfcResult(Result):
         return self.rfc
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RfcListResult(Result):
     """Every RFC."""
 
@@ -193,7 +194,7 @@ class RfcListResult(Result):
         return self.rfcs
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class KeyListResult(Result):
     """The registered keys."""
 
@@ -205,7 +206,7 @@ class KeyListResult(Result):
         return self.keys
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ApprovalPreviewResult(Result):
     """What approving an open RFC would make take effect, as of the head `head`."""
 

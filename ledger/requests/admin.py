@@ -19,14 +19,15 @@ from ledger.checks import (
     check_version,
 )
 from ledger.errors import InvalidInput
-from ledger.requests.base import Change, Needs, Read, arg, opt, request_type
+from ledger.frozen import frozen_type
+from ledger.requests.base import Change, Needs, Read, arg, opt
 from ledger.requests.reads import PreviewApproval
 
 RFC_ID_HELP = "RFC id, e.g. RFC-781"
 ROLE_HELP = "editor, approver or admin"
 
 
-@request_type
+@frozen_type
 class OpenRfc(Change):
     """Open an RFC, under which changes can be proposed."""
 
@@ -45,7 +46,7 @@ class OpenRfc(Change):
         return Needs("approver", "open RFCs")
 
 
-@request_type
+@frozen_type
 class ApproveRfc(Change):
     """Approve an open RFC: its proposed changes take effect."""
 
@@ -70,7 +71,7 @@ class ApproveRfc(Change):
         return PreviewApproval(rfc=self.rfc, version=self.version)
 
 
-@request_type
+@frozen_type
 class RejectRfc(Change):
     """Reject an open RFC: its proposed changes never take effect."""
 
@@ -90,7 +91,7 @@ class RejectRfc(Change):
         return Needs("approver", "reject RFCs")
 
 
-@request_type
+@frozen_type
 class RoleChange(Change):
     """A change to the roles an actor holds (admin)."""
 
@@ -107,7 +108,7 @@ class RoleChange(Change):
         return Needs("admin", "change roles")
 
 
-@request_type
+@frozen_type
 class GrantRole(RoleChange):
     """Give an actor a role (editor, approver or admin)."""
 
@@ -118,7 +119,7 @@ class GrantRole(RoleChange):
     )
 
 
-@request_type
+@frozen_type
 class RevokeRole(RoleChange):
     """Take a role from an actor."""
 
@@ -126,7 +127,7 @@ class RevokeRole(RoleChange):
     EXAMPLES = ("ungrant bob editor",)
 
 
-@request_type
+@frozen_type
 class AddKey(Change):
     """Register a public key for an actor (admin).
 
@@ -149,7 +150,7 @@ class AddKey(Change):
         return Needs("admin", "register keys")
 
 
-@request_type
+@frozen_type
 class RevokeKey(Change):
     """Revoke a key: nothing it signs afterwards verifies."""
 
@@ -168,7 +169,7 @@ class RevokeKey(Change):
         return Needs("admin", "revoke keys")
 
 
-@request_type
+@frozen_type
 class ImportFile(Change):
     """A source file to import, by an admin: the file, the date its changes take effect on
     (default: the date the source states) and whether to list the events instead."""
@@ -187,7 +188,7 @@ class ImportFile(Change):
         return self.NEEDS
 
 
-@request_type
+@frozen_type
 class ImportRevision(ImportFile):
     """Import an LDM-564 revision: append the events that make the plan as of its date
     equal to it (admin). Importing the same file again appends nothing; with `dry_run`
@@ -197,7 +198,7 @@ class ImportRevision(ImportFile):
     NEEDS: ClassVar[Needs] = Needs("admin", "import document revisions")
 
 
-@request_type
+@frozen_type
 class ImportExport(ImportFile):
     """Import a Primavera P6 export (CSV or XLS): append the events that make the plan as
     of its date equal to the export's (admin). `rfc` names the RFC that approved them, as a

@@ -13,8 +13,10 @@ database), because `milestone --help` builds its commands from them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, cast, dataclass_transform
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from ledger.frozen import Frozen, frozen_type
 
 if TYPE_CHECKING:
     from ledger.rules import RfcNeed
@@ -93,32 +95,8 @@ class Needs:
     doing: str = ""  # this change, for a refusal that lacks an RFC: "defining DM-AP-18"
 
 
-R = TypeVar("R", bound=type)
-#: The field names of each request class, in order (found once per class).
-_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
-def request_type(cls: R) -> R:
-    """Make `cls` a request class: a frozen, keyword-only dataclass with slots.
-
-    Its equality, hash and repr are `Request`'s, which are those a dataclass would
-    write: the dataclass machinery compiles each method it writes for each class, and
-    writing three rather than six per class takes a tenth off every command's start.
-    """
-    made: type = dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
-    return cast(R, made)
-
-
-def _names(request: Request) -> tuple[str, ...]:
-    kind = type(request)
-    if kind not in _NAMES:
-        _NAMES[kind] = tuple(f.name for f in fields(request))
-    return _NAMES[kind]
-
-
-@request_type
-class Request:
+@frozen_type
+class Request(Frozen):
     """A command as data: what someone asked of the ledger, already checked for form."""
 
     #: The words that name it in the shared grammar, e.g. ("rfc", "approve"); none for a
@@ -131,32 +109,13 @@ class Request:
         """Store a normalised value while the request is being built (it is frozen after)."""
         object.__setattr__(self, name, value)
 
-    def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in _names(self))
 
-    def __eq__(self, other: object) -> bool:
-        """Equal to a request of the same class with equal fields (as a dataclass is)."""
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, Request)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        """The hash of the fields (as a frozen dataclass's)."""
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        """`ClassName(field=value, ...)`, as a dataclass writes it."""
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _names(self))
-        return f"{type(self).__qualname__}({shown})"
-
-
-@request_type
+@frozen_type
 class Read(Request):
     """A question: answered from a view of the ledger; it records nothing."""
 
 
-@request_type
+@frozen_type
 class Change(Request):
     """A change to the ledger: decided against the state at the head, recorded signed."""
 

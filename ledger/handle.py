@@ -4,9 +4,9 @@ A front end parses words into a request (`ledger.grammar.parse`), or builds
 one itself, and hands it here with a `Context` saying how to reach the ledger
 and who is acting; it renders the typed result it gets back. Reads answer
 from a view of the ledger; changes go through the one append path
-(`ledger.execute`). What only some requests use (verification, the append
-path, the importer) is imported by their handlers, so a read loads no more
-than it needs.
+(`ledger.execute`). What only some requests use (verification, diffs and checks, the
+append path, the importer) is imported by their handlers, so a read loads no
+more than it needs.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from ledger import change_results as cr
 from ledger import requests as rq
 from ledger import results as rs
 from ledger.asof import parse_as_of, parse_instant_text
-from ledger.check import check
-from ledger.diff import diff
 from ledger.proof_handlers import HANDLERS as PROOF_HANDLERS
 from ledger.report_handlers import HANDLERS as REPORT_HANDLERS
 from ledger.rules import require_open_rfc
@@ -108,6 +106,8 @@ def _log(request: rq.ShowLog, context: Context) -> rs.LogResult:
 
 
 def _diff(request: rq.DiffPlans, context: Context) -> rs.DiffResult:
+    from ledger.diff import diff
+
     before, after = _view(context, request.before), _view(context, request.after)
     return rs.DiffResult(diff=diff(before, after))
 
@@ -125,6 +125,8 @@ def _upcoming(request: rq.ListUpcoming, context: Context) -> rs.UpcomingResult:
 
 
 def _check(request: rq.CheckPlan, context: Context) -> rs.CheckResult:
+    from ledger.check import check
+
     oddities = check(_view(context, request.as_of))
     return rs.CheckResult(oddities=oddities, strict=request.strict)
 

@@ -104,9 +104,12 @@ def table(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], screen: Scr
     natural = [
         max([width(headers[i]), *(width(row[i][0]) for row in cells)]) for i in range(len(columns))
     ]
+    # The longest word matters only where a column may wrap (`_fit`).
     longest = [
         max([0, *(width(word) for row in cells for word in row[i][0].split())])
-        for i in range(len(columns))
+        if column.wrap
+        else 0
+        for i, column in enumerate(columns)
     ]
     widths = _fit(columns, natural, longest, screen.width)
     if widths is None:

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import uvicorn
 from slack_bolt.adapter.asgi import SlackRequestHandler
 from slack_bolt.adapter.asgi.http_request import AsgiHttpRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -26,6 +23,8 @@ from slack_bolt.response import BoltResponse
 
 from bot.app import RECEIVED_AT, Bot
 from bot.settings import ConfigError
+from ledger.errors import InvalidInput
+from ledger.serving import Serving
 
 log = logging.getLogger(__name__)
 
@@ -128,38 +127,20 @@ class HttpService:
         self.bot = bot
         self.announce = announce
         self.endpoint = SlackEndpoint(bot, beside=beside)
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self.socket = socket.socket(family, socket.SOCK_STREAM)
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            self.socket.bind((host, port))
-            # Listen now: connections made before uvicorn is up wait in the backlog.
-            self.socket.listen(2048)
-        except OSError as error:
-            self.socket.close()
+            self.serving = Serving(
+                self.endpoint, host=host, port=port, name="uvicorn", lifespan="off"
+            )
+        except InvalidInput as error:
             self.endpoint.close()
             bot.close()
-            raise ConfigError(
-                f"cannot listen on {host}:{port} ({error.strerror}); choose another --port "
-                "or --host"
-            ) from None
-        self.host, self.port = host, self.socket.getsockname()[1]
-        self.server = uvicorn.Server(
-            uvicorn.Config(
-                self.endpoint,
-                lifespan="off",
-                access_log=False,
-                log_config=None,
-                timeout_graceful_shutdown=5,
-            )
-        )
-        self._thread: threading.Thread | None = None
+            raise ConfigError(str(error)) from None
+        self.host, self.port = self.serving.host, self.serving.port
 
     @property
     def url(self) -> str:
         """Where Slack sends requests (behind a TLS proxy in production)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}{EVENTS_PATH}"
+        return f"{self.serving.origin}{EVENTS_PATH}"
 
     def _begin(self) -> None:
         if self.announce and self.bot.announcer is not None:
@@ -169,36 +150,26 @@ class HttpService:
         """Serve in the foreground until interrupted (Ctrl-C, SIGTERM)."""
         self._begin()
         try:
-            self.server.run(sockets=[self.socket])
+            self.serving.run()
         finally:
             self.close()
 
     def start(self, timeout: float = 10.0) -> HttpService:
         """Serve on a background thread; return once the server accepts connections."""
         self._begin()
-        self._thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.socket]}, name="uvicorn", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self.server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the HTTP server did not start")
-            time.sleep(0.01)
+        self.serving.start(timeout)
         return self
 
     def stop(self) -> None:
         """Stop serving (requests in hand finish) and release everything."""
         if self.bot.announcer is not None:
             self.bot.announcer.stop(wait=False)  # winds down while the server does
-        self.server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(10)
+        self.serving.stop()
         self.close()
 
     def close(self) -> None:
         """Release the socket, the request threads and the bot."""
-        self.socket.close()
+        self.serving.socket.close()
         self.endpoint.close()
         self.bot.close()
 

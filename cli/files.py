@@ -112,7 +112,8 @@ def verify_file(
     json_: Annotated[bool, typer.Option("--json", help="print JSON for scripts")] = False,
 ) -> None:
     """Verify an exported log offline, without a database."""
-    from cli import data, render
+    from cli import render
+    from ledger import data
     from ledger.transfer import read_export
     from ledger.verify import verify_rows
 

@@ -1,4 +1,4 @@
-"""How each result reads in a terminal (`cli.data` has what `--json` prints).
+"""How each result reads in a terminal (`ledger.data` has what `--json` prints).
 
 `text` renders a result by its type (`functools.singledispatch`): a command's
 name is never consulted. The tables are laid out for the screen the output
@@ -71,7 +71,7 @@ def _(result: rs.PlanResult, screen: Screen = PLAIN) -> str:
     if result.format == "table":
         return milestones.plan_text(result.plan, screen)
     if result.format == "json":
-        from cli.data import as_json, plain
+        from ledger.data import as_json, plain
 
         return as_json(plain(result.plan))
     from ledger import render

@@ -36,7 +36,8 @@ def respond(
 ) -> int:
     """Build the request (refusals of its input are reported like any other), have the
     ledger handle it, print the result; the exit status."""
-    from cli import data, render
+    from cli import render
+    from ledger import data
     from ledger.handle import Context, handle
 
     context = Context(settings.open_ledger, settings.load_signer, progress=progress)

@@ -23,8 +23,8 @@ def _say(message: str) -> None:
 def upgrade(ctx: typer.Context, json_: JSON = False) -> None:
     """Upgrade the ledger's database to this version's schema, then rebuild its plan and
     snapshots from the log (the log itself is never changed)."""
-    from cli.data import as_json, plain
     from ledger import upkeep
+    from ledger.data import as_json, plain
 
     try:
         done = upkeep.upgrade(url=settings_of(ctx).db_url, progress=_say)
@@ -47,8 +47,8 @@ def upgrade(ctx: typer.Context, json_: JSON = False) -> None:
 def rebuild(ctx: typer.Context, json_: JSON = False) -> None:
     """Drop the plan at the head and the as-of snapshots and fold them again from the log
     (they are derived data: nothing recorded changes)."""
-    from cli.data import as_json, plain
     from ledger import upkeep
+    from ledger.data import as_json, plain
 
     try:
         done = upkeep.rebuild(url=settings_of(ctx).db_url, progress=_say)

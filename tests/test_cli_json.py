@@ -1,4 +1,4 @@
-"""`--json` output: written by orjson for speed, the same text the standard library writes."""
+"""`--json` output and `/api/`: written by orjson, the text the standard library writes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cli.data import as_json
+from ledger.data import as_json
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,9 @@ from starlette.routing import Route
 from ledger import grammar
 from ledger import requests as rq
 from ledger import results as rs
+from ledger.data import as_json, data
 from ledger.errors import NotFound
 from ledger.urls import query_params
-from web.data import as_json, data
 from web.pages import answers_of, pairs_of, read_request
 
 JSON = "application/json"
@@ -72,7 +72,7 @@ async def _json(request: Request, ask: rq.Request) -> Response:
             result: rs.Result = answers.verification(ask, again=True).result
         else:
             (result,) = answers.ask(ask).results
-        return as_json(data(result))
+        return as_json(data(result)) + "\n"
 
     return Response(await run_in_threadpool(work), media_type=JSON)
 
@@ -118,7 +118,7 @@ def download(fmt: str) -> Callable[[Request], object]:
 def plan_file(result: rs.PlanResult) -> str:
     """A plan in the format it was asked for, as `milestone plan --format` writes it."""
     if result.format == "json":
-        return as_json(data(result))
+        return as_json(data(result)) + "\n"
     from ledger import render
 
     writers = {"csv": render.to_csv, "md": render.to_markdown, "tex": render.to_latex}

@@ -1,6 +1,7 @@
-"""What `--json` prints: each result as plain JSON data, by its type.
+"""Each result as plain JSON data, by its type: what `--json` prints and `/api/` answers.
 
-Most results are their content (dataclasses, lists) turned into dicts and
+Both front ends share this, so the CLI's `--json` and the web view's API stay byte
+for byte the same. Most results are their content (dataclasses, lists) turned into dicts and
 lists; a verification report and a diff say a little more than their fields.
 Nothing here imports what the result at hand does not contain.
 """
@@ -80,9 +81,9 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
 
 
 def as_json(value: Any) -> str:
-    """JSON data as indented text: orjson writes what `json.dumps(value, indent=2,
-    ensure_ascii=False)` writes, ten times sooner; the standard library writes what orjson
-    refuses (keys that are not text, whole numbers beyond 64 bits)."""
+    """JSON data as indented text, non-ASCII kept, with no final newline: orjson writes what
+    `json.dumps(value, indent=2, ensure_ascii=False)` writes, ten times sooner; the standard
+    library writes what orjson refuses (keys that are not text, whole numbers beyond 64 bits)."""
     import orjson
 
     try:

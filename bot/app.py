@@ -125,9 +125,12 @@ def build(settings: Settings, *, access: LedgerAccess | None = None) -> Bot:
             # The token travels in `client` (which knows where the Web API is).
             signing_secret=secret,
             # Bolt's verification, in its own place in the chain, made stricter: malformed
-            # timestamps and replays are refused too, and no request body is logged.
+            # timestamps and replays (to any replica: the ledger's database keeps the
+            # signatures seen) are refused too, and no request body is logged.
             request_verification_enabled=False,
-            before_authorize=SlackSignature(secret),
+            before_authorize=SlackSignature(
+                secret, sightings=access.store, ack_budget=settings.ack_budget
+            ),
             client=client,
             # Our listener acknowledges itself, within the budget; Bolt must not answer first.
             process_before_response=True,

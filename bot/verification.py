@@ -5,73 +5,59 @@ within five minutes. This subclass takes its place (in the same spot of the
 middleware chain) and also
 
 - refuses a timestamp that is not a number with 401 (Bolt's raises, a 500);
-- refuses a request whose signature it has already seen in the last five
+- refuses a request whose signature was already seen in the last five
   minutes (a captured request replayed byte for byte): Slack signs every
   delivery, retries included, at the moment it sends it;
 - logs why it refused, never the request body (Bolt's logs the whole body).
 
-The signatures seen are kept in this process, bounded (`SeenSignatures`), so
-replicas each keep their own: a replay sent to another replica within the
-five minutes is not caught. A table of seen signatures in the shared store
-would catch it (see docs/slack.md).
+The signatures seen are recorded in the ledger's database
+(`Store.first_sighting`), which every replica of the bot shares: a request
+accepted by one replica and replayed to another is refused there too.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
+
+from ledger.errors import LedgerError
 
 log = logging.getLogger(__name__)
 
 #: How far a request's timestamp may be from now, as Slack's verification guide says.
 WINDOW = 5 * 60
 
+#: How far apart the clocks of replicas may be: a signature is kept this much longer than
+#: its timestamp stays valid, so that no replica whose clock is behind accepts it again.
+CLOCK_MARGIN = 60
 
-class SeenSignatures:
-    """The signatures of requests accepted in the last `WINDOW` seconds, at most `limit`.
+#: The share of the acknowledgement budget a request may spend waiting for the database
+#: to record its signature (on SQLite, for the write lock an append elsewhere holds).
+WAIT_SHARE = 1 / 8
 
-    A signature is forgotten once its request is too old to pass the
-    timestamp check anyway. Only verified requests are remembered, so nobody
-    but Slack can fill the set; past `limit` the oldest are forgotten first.
-    """
 
-    def __init__(self, *, limit: int = 50_000, clock: Callable[[], float] = time.time) -> None:
-        self.limit = limit
-        self.clock = clock
-        self._expiry: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
+class Sightings(Protocol):
+    """Where the signatures seen are recorded: the ledger's store (`Store.first_sighting`)."""
 
-    def first_time(self, signature: str, timestamp: int) -> bool:
-        """Remember `signature`; False if it was already remembered (a replay)."""
-        now = self.clock()
-        with self._lock:
-            while self._expiry and next(iter(self._expiry.values())) < now:
-                self._expiry.popitem(last=False)
-            if signature in self._expiry:
-                return False
-            while len(self._expiry) >= self.limit:
-                self._expiry.popitem(last=False)
-            self._expiry[signature] = max(timestamp + WINDOW, now)
-            return True
-
-    def __len__(self) -> int:
-        return len(self._expiry)
+    def first_sighting(self, key: str, *, at: float, keep_until: float, wait: float) -> bool:
+        """Record `key`; True if nobody had recorded it (and it was not yet forgotten)."""
+        ...
 
 
 class SlackSignature(RequestVerification):
     """Bolt's request verification, refusing malformed timestamps and replays too."""
 
-    def __init__(self, signing_secret: str, *, seen: SeenSignatures | None = None) -> None:
+    def __init__(self, signing_secret: str, *, sightings: Sightings, ack_budget: float) -> None:
         super().__init__(signing_secret)
-        self.seen = seen if seen is not None else SeenSignatures()
+        self.sightings = sightings
+        #: How long recording a signature may wait: a share of the time to acknowledge.
+        self.wait = ack_budget * WAIT_SHARE
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -95,9 +81,30 @@ class SlackSignature(RequestVerification):
             return f"the timestamp {timestamp[:20]!r} is not a number of seconds"
         if not self.verifier.is_valid(body, timestamp, signature):
             return "the signature does not match, or the timestamp is over five minutes off"
-        if not self.seen.first_time(signature, int(timestamp)):
+        if not self.first_sighting(signature, int(timestamp)):
             return "a request with this signature was already answered (a replay)"
         return None
+
+    def first_sighting(self, signature: str, timestamp: int) -> bool:
+        """Record a verified request's signature; False if it was seen already (a replay).
+
+        A signature is kept while its timestamp can pass the check (plus the
+        margin for replicas' clocks). When the database cannot record it in
+        time (on SQLite a long write elsewhere holds the only write lock) the
+        request is let through and the log says so: refusing would take the bot
+        down for as long as the write lasts, and a replayed change cannot be
+        recorded twice anyway (its idempotency key is Slack's trigger id).
+        """
+        try:
+            return self.sightings.first_sighting(
+                signature,
+                at=time.time(),
+                keep_until=timestamp + WINDOW + CLOCK_MARGIN,
+                wait=self.wait,
+            )
+        except LedgerError as error:
+            log.warning("could not check whether a request is a replay, so it is let in: %s", error)
+            return True
 
 
 def _header(req: BoltRequest, name: str) -> str:

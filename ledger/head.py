@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from events import GENESIS_PREV
 from ledger import projection
+from ledger.errors import ChainBroken
 from ledger.fold import apply
 from ledger.records import decode_row
 from ledger.state import PlanState, Recorded
 from ledger.store import Connection, derived, rows
+from ledger.trust import Trust
 
 SNAPSHOT_EVERY = 1024
 _BATCH = 10_000
@@ -86,10 +89,12 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
     orders = [head.top, *(event.order for event in events)]
     # Folding in seq order is only right when that is also the plan's order.
     if any(later < earlier for earlier, later in pairwise(orders)):
+        # The rows folded again were signed under keys the head knew before these events.
+        trust = Trust(head.state.keys)
         head.in_order = False
         head.position = events[-1].seq
-        _refold(conn, head, earliest)
-        _seq_snapshots(conn, events)
+        _refold(conn, head, earliest, trust)
+        _seq_snapshots(conn, events, trust)
         return
     touched: set[projection.Key] = set()
     oddities = len(head.state.oddities)
@@ -106,13 +111,13 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
     derived.write_rows(conn, changed)
 
 
-def _seq_snapshots(conn: Connection, events: Sequence[Recorded]) -> None:
+def _seq_snapshots(conn: Connection, events: Sequence[Recorded], trust: Trust) -> None:
     """Store the log-order snapshots that fall among `events` (just inserted, in seq
     order): one fold from the stored state before them, then the events in memory."""
     due = [event.seq for event in events if event.seq % SNAPSHOT_EVERY == 0]
     if not due:
         return
-    logged = seq_state(conn, events[0].seq - 1)
+    logged = seq_state(conn, events[0].seq - 1, trust)
     for event in events:
         if event.seq > due[-1]:
             break
@@ -130,7 +135,7 @@ def _snapshot_if_due(conn: Connection, head: Head, event: Recorded) -> None:
             # Both orders agree, so the head is also the state in log order.
             doc = projection.snapshot_doc(head.state)
         else:
-            doc = projection.snapshot_doc(seq_state(conn, event.seq))
+            doc = projection.snapshot_doc(seq_state(conn, event.seq, Trust(head.state.keys)))
         _save(conn, "seq", event, event.seq, doc)
 
 
@@ -140,21 +145,24 @@ def _save(conn: Connection, axis: str, event: Recorded, count: int, doc: bytes) 
     )
 
 
-def _refold(conn: Connection, head: Head, earliest: tuple[str, int]) -> None:
-    """Fold again from the nearest snapshot before `earliest`, and rewrite the head."""
+def _refold(conn: Connection, head: Head, earliest: tuple[str, int], trust: Trust) -> None:
+    """Fold again from the nearest snapshot before `earliest`, and rewrite the head.
+
+    Every row folded is checked, and they must be all the rows after the snapshot: a
+    damaged log is refused (the append with it) rather than folded into the head."""
     derived.drop_snapshots_after(conn, order=earliest)
     start = derived.nearest_snapshot(conn, axis="effective", upto=earliest)
     if start is None:
         state, after, count = PlanState(), None, 0
     else:
         seq, effective, count, doc = start
-        state, after = projection.state_from_snapshot(doc), (effective, seq)
+        state, after = snapshot_state(doc, seq=seq, effective=effective), (effective, seq)
     head.state = state
     head.since_snapshot = 0
     while True:
         batch = rows.in_order(conn, after=after, max_seq=head.position, limit=_BATCH)
         for row in batch:
-            event = decode_row(row)
+            event = trust.event(row)
             apply(head.state, event)
             head.top = event.order
             head.since_snapshot += 1
@@ -165,6 +173,7 @@ def _refold(conn: Connection, head: Head, earliest: tuple[str, int]) -> None:
         if len(batch) < _BATCH:
             break
         after = (batch[-1].effective, batch[-1].seq)
+    trust.counted(count, expected=head.position, between="the snapshot and the head")
     derived.clear_rows(conn)
     derived.write_rows(conn, projection.all_rows(head.state, head.meta()))
 
@@ -210,13 +219,30 @@ def rebuild(conn: Connection, *, progress: Callable[[str], None] | None = None) 
     return head
 
 
-def seq_state(conn: Connection, seq: int) -> PlanState:
-    """The fold of events 1..seq in log order, from the nearest stored seq snapshot."""
+def seq_state(conn: Connection, seq: int, trust: Trust) -> PlanState:
+    """The fold of events 1..seq in log order: the nearest stored seq snapshot, then a
+    checked run of rows linked to it."""
     start = derived.nearest_snapshot(conn, axis="seq", upto=seq)
     if start is None:
-        state, after = PlanState(), 0
+        state, after, prev = PlanState(), 0, GENESIS_PREV
     else:
-        state, after = projection.state_from_snapshot(start[3]), start[0]
-    for row in rows.in_seq(conn, after=after, upto=seq):
-        apply(state, decode_row(row))
+        after = start[0]
+        state = snapshot_state(start[3], seq=after, effective=None)
+        prev = state.last.hash.hex() if state.last is not None else ""
+    stored = rows.in_seq(conn, after=after, upto=seq)
+    for event in trust.chain(stored, after=after, prev=prev, upto=seq):
+        apply(state, event)
+    return state
+
+
+def snapshot_state(doc: bytes, *, seq: int, effective: str | None) -> PlanState:
+    """A stored snapshot's state, if it says it is the fold up to where it is stored
+    (event `seq`, effective at `effective` on the effective axis); else `ChainBroken`."""
+    state = projection.state_from_snapshot(doc)
+    last = state.last
+    if last is None or last.seq != seq or (effective is not None and last.effective != effective):
+        raise ChainBroken(
+            f"the stored snapshot at event #{seq} does not match the log; nothing from it is "
+            "shown. Run `milestone rebuild` to make the snapshots again, then `milestone verify`"
+        )
     return state

@@ -24,6 +24,7 @@ from ledger.rules import authorise, permitted
 from ledger.signing import Signer, signature_ok
 from ledger.state import PlanState, Recorded
 from ledger.store import Store, StoredEvent, rows
+from ledger.trust import Trust
 from ledger.views import View
 
 Clock = Callable[[], datetime]
@@ -151,8 +152,8 @@ class Ledger:
 
     def events(self, stored: Sequence[StoredEvent]) -> list[Recorded]:
         """Rows read from the store, checked and decoded (`ChainBroken` for a damaged one)."""
-        keys = self.state().keys
-        return [views.trusted(row, keys) for row in stored if row.seq <= self._head.position]
+        trust = Trust(self.state().keys)
+        return [trust.event(row) for row in stored if row.seq <= self._head.position]
 
     def today(self) -> str:
         """Today's UTC date, ISO."""

@@ -17,6 +17,7 @@ from ledger import views
 from ledger.fold import apply, takes_effect
 from ledger.state import PlanState, Recorded
 from ledger.store import rows
+from ledger.trust import Trust
 
 if TYPE_CHECKING:
     from ledger.ledger import Ledger
@@ -34,11 +35,12 @@ def holds_events_after(ledger: Ledger, instant: str) -> bool:
 def plan_at(ledger: Ledger, instant: str) -> PlanState:
     """The plan (and everything else) folded from every event effective at or before
     `instant`, in the plan's order: what `--as-of` that instant shows."""
-    keys = ledger.state().keys
-    with ledger.store.reading() as conn:
-        state, _ = views.in_effective_order(
-            conn, upto=(instant, views.LAST), head=ledger.length, keys=keys
-        )
+    state, _ = views.read_checked(
+        ledger,
+        lambda conn, trust: views.in_effective_order(
+            conn, upto=(instant, views.LAST), head=ledger.length, trust=trust
+        ),
+    )
     return state
 
 
@@ -49,13 +51,13 @@ def next_change(ledger: Ledger, *, after: str, state: PlanState) -> Recorded | N
     whether an event changes a milestone depends on what came before it (a change under
     an RFC waits for its approval; an approval with nothing waiting changes nothing).
     """
-    keys = ledger.state().keys
+    trust = Trust(ledger.state().keys)
     cursor = (after, views.LAST)
     with ledger.store.reading() as conn:
         while True:
             batch = rows.in_order(conn, after=cursor, max_seq=ledger.length, limit=_BATCH)
             for row in batch:
-                event = views.trusted(row, keys)
+                event = trust.event(row)
                 if takes_effect(state, event):
                     return event
                 apply(state, event)

@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import closing
-from dataclasses import fields
 
 from ledger.errors import InvalidInput
 from ledger.store import Store, StoredEvent
+from ledger.store.rows import INDEX_COLUMNS
 from ledger.verify_parallel import checked_rows
 from ledger.verify_replay import MAX_FINDINGS, Failure, Replay, Report, Unreadable
 
@@ -42,11 +42,6 @@ __all__ = [
     "verify_rows",
     "verify_store",
 ]
-
-#: The columns stored beside the body only to be searched; they must agree with it.
-_INDEX_COLUMNS = tuple(
-    f.name for f in fields(StoredEvent) if f.name not in ("seq", "body", "hash", "sig")
-)
 
 #: The shortest prefix `expect_head` may be: 64 bits, too many to match by chance.
 MIN_HEAD_PREFIX = 16
@@ -77,7 +72,7 @@ def verify_rows(
         expect_head=_hex_hash(expect_head, "expected head", minimum=MIN_HEAD_PREFIX),
     )
     checked = checked_rows(
-        rows, index_columns=_INDEX_COLUMNS, keys=lambda: replay.publics, workers=workers
+        rows, index_columns=INDEX_COLUMNS, keys=lambda: replay.publics, workers=workers
     )
     with closing(checked):
         for item, check in checked:

@@ -1,28 +1,28 @@
 """The plan as of a point before the head: the nearest stored snapshot plus a short fold.
 
-Every row folded here is checked first (its hash is the SHA-256 of its body, it
-names a key the ledger knows, and it is signed), and rows past the head the
-ledger itself recorded are never read: a row written into the table behind the
-ledger's back is refused, not shown as part of the plan. Rows that follow each
-other in the log are checked as a chain (`checked_run`): each names the hash of
-the one before, so the last one's signature vouches for them all, and one
-signature is checked rather than a thousand.
+Every row read here is checked before it is folded (`ledger.trust`: intact,
+signed, agreeing with its columns, in its place in the chain), and rows past the
+head the ledger itself recorded are never read: a row written into the table
+behind the ledger's back, or changed there, is refused, never shown as part of
+the plan. A view checks what it reads, and it reads little: `--known-at` alone
+reads the log from its start.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from ledger import projection
+from events import GENESIS_PREV
+from ledger import head as heads
 from ledger.asof import AsOf
-from ledger.errors import ChainBroken, InvalidInput, NotFound
+from ledger.errors import Conflict, InvalidInput, NotFound
 from ledger.fold import apply, fold
-from ledger.records import decode_row
-from ledger.signing import signature_ok
-from ledger.state import KeyInfo, PlanState, Recorded
+from ledger.state import PlanState, Recorded
 from ledger.store import Connection, StoredEvent, derived, rows
+from ledger.trust import Trust
 
 if TYPE_CHECKING:
     from ledger.ledger import Ledger
@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 #: Greater than any seq (the largest a 32-bit seq column holds): `(instant, LAST)`
 #: orders after every event at that instant.
 LAST = 2**31 - 1
+
+#: Rows read at a time where a view reads the log from its start (`--known-at`).
+_BATCH = 5000
+#: How often a view reads again when other processes append while it reads.
+_ATTEMPTS = 5
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,111 +54,72 @@ class View:
         return "now" if self.as_of.kind == "now" else self.as_of.text
 
 
-def trusted(row: StoredEvent, keys: Mapping[str, KeyInfo]) -> Recorded:
-    """The event a row holds, if the row is intact and signed; else `ChainBroken`."""
-    key = keys.get(row.key)
-    if (
-        not row.body_hash_ok
-        or key is None
-        or not signature_ok(bytes.fromhex(key.public_key), row.hash, row.sig)
-    ):
-        raise damaged(row.seq, "its hash or signature does not verify")
-    try:
-        event = decode_row(row)
-    except ValueError as error:
-        raise damaged(row.seq, str(error)) from None
-    if event.seq != row.seq or event.key != row.key:
-        raise damaged(row.seq, "its columns disagree with its signed body")
-    return event
-
-
-def checked_run(found: Sequence[StoredEvent], keys: Mapping[str, KeyInfo]) -> list[Recorded]:
-    """The events of rows that follow each other in the log, each checked as `trusted`
-    checks it: every row's hash is its body's, its columns are its body's, it names a
-    known key and the hash of the row before, and the last row's signature verifies,
-    which signs every hash before it. If anything does not hold (or the rows are not
-    one run), each row is checked on its own, so the error names the damaged row."""
-    ordered = sorted(found, key=lambda row: row.seq)
-    events: list[Recorded] = []
-    for row in ordered:
-        key = keys.get(row.key)
-        try:
-            event = decode_row(row)
-        except ValueError:
-            break
-        follows = not events or (
-            row.seq == events[-1].seq + 1 and event.prev == events[-1].hash.hex()
-        )
-        if key is None or not follows or event.seq != row.seq or event.key != row.key:
-            break
-        if not row.body_hash_ok:
-            break
-        events.append(event)
-    else:
-        last = ordered[-1] if ordered else None
-        if last is None or signature_ok(
-            bytes.fromhex(keys[last.key].public_key), last.hash, last.sig
-        ):
-            by_seq = {event.seq: event for event in events}
-            return [by_seq[row.seq] for row in found]
-    return [trusted(row, keys) for row in found]
-
-
-def damaged(seq: int, reason: str) -> ChainBroken:
-    """The error a read raises when it meets a row that is not part of the verified chain."""
-    return ChainBroken(
-        f"the ledger is damaged at event #{seq} ({reason}); nothing from it is shown. "
-        "Run `milestone verify` for the full report"
-    )
-
-
 def in_effective_order(
-    conn: Connection, *, upto: tuple[str, int], head: int, keys: Mapping[str, KeyInfo]
+    conn: Connection, *, upto: tuple[str, int], head: int, trust: Trust
 ) -> tuple[PlanState, int]:
-    """The fold of every event at or before `upto` in (effective, seq) order, and its size."""
+    """The fold of every event at or before `upto` in (effective, seq) order, and its size.
+
+    The rows between the nearest snapshot before `upto` and the next one after it (or
+    the head) are all read and checked, and must number what those two counted: so a
+    row whose seq or effective column was changed cannot drop out of the fold unseen.
+    """
     start = derived.nearest_snapshot(conn, axis="effective", upto=upto)
     if start is None:
         state, after, count = PlanState(), None, 0
     else:
         seq, effective, count, doc = start
-        state, after = projection.state_from_snapshot(doc), (effective, seq)
-    for event in checked_run(rows.in_order(conn, after=after, upto=upto, max_seq=head), keys):
+        state, after = heads.snapshot_state(doc, seq=seq, effective=effective), (effective, seq)
+        if after == upto:
+            return state, count
+    end = derived.next_snapshot(conn, after=upto)
+    stretch = rows.in_order(conn, after=after, upto=end and (end[1], end[0]), max_seq=head)
+    between = f"{_key(after)} and {_key(end and (end[1], end[0]))}"
+    events = trust.window(stretch, count=(end[2] if end else head) - count, between=between)
+    for event in events:
+        if event.order > upto:
+            break
         apply(state, event)
         count += 1
     return state, count
 
 
-def in_log_order(conn: Connection, *, seq: int, keys: Mapping[str, KeyInfo]) -> PlanState:
-    """The fold of events 1..seq in log order."""
-    start = derived.nearest_snapshot(conn, axis="seq", upto=seq)
-    if start is None:
-        state, after = PlanState(), 0
-    else:
-        state, after = projection.state_from_snapshot(start[3]), start[0]
-    for event in checked_run(rows.in_seq(conn, after=after, upto=seq), keys):
-        apply(state, event)
-    return state
+def _key(order: tuple[str, int] | None) -> str:
+    if order is None:
+        return "the head"
+    return f"event #{order[1]} (effective {order[0]})"
 
 
 def view(ledger: Ledger, as_of: AsOf, *, known_at: str | None = None) -> View:
     """The plan as of a selector, optionally limited to events recorded by `known_at`."""
     if known_at is not None:
         return _view_known_at(ledger, as_of, known_at)
-    keys = ledger.state().keys
-    with ledger.store.reading() as conn:
-        if as_of.kind == "seq":
-            count = _seq_count(ledger, as_of)
-            state = in_log_order(conn, seq=count, keys=keys)
-            day = state.last.effective[:10] if state.last else ledger.today()
-            return View(state, as_of, day, count)
-        if as_of.kind in ("date", "instant"):
-            upto = (as_of.value, LAST)
-            day = as_of.value[:10]
-        else:
-            decision = find_approval(ledger, as_of)
-            upto, day = decision.order, decision.effective[:10]
-        state, count = in_effective_order(conn, upto=upto, head=ledger.length, keys=keys)
+    if as_of.kind == "seq":
+        count = _seq_count(ledger, as_of)
+        state = read_checked(ledger, lambda conn, trust: heads.seq_state(conn, count, trust))
+        day = state.last.effective[:10] if state.last else ledger.today()
+        return View(state, as_of, day, count)
+    if as_of.kind in ("date", "instant"):
+        upto = (as_of.value, LAST)
+        day = as_of.value[:10]
+    else:
+        decision = find_approval(ledger, as_of)
+        upto, day = decision.order, decision.effective[:10]
+    state, count = read_checked(
+        ledger,
+        lambda conn, trust: in_effective_order(conn, upto=upto, head=ledger.length, trust=trust),
+    )
     return View(state, as_of, day, count)
+
+
+def read_checked(ledger: Ledger, read: Callable[[Connection, Trust], T]) -> T:
+    """Call `read` in one read transaction that sees the head the ledger holds (the snapshots
+    it counts on and the keys its rows are checked under must be the head's)."""
+    for _attempt in range(_ATTEMPTS):
+        with ledger.store.reading() as conn:
+            if heads.position(conn) == ledger.length:
+                return read(conn, Trust(ledger.state().keys))
+        ledger.refresh()  # another process appended meanwhile: look again
+    raise Conflict("the ledger kept moving while this view was read; try again")
 
 
 def _seq_count(ledger: Ledger, as_of: AsOf) -> int:
@@ -163,11 +131,12 @@ def _seq_count(ledger: Ledger, as_of: AsOf) -> int:
 
 
 def _view_known_at(ledger: Ledger, as_of: AsOf, known_at: str) -> View:
-    known = [e for e in ledger.log if e.recorded_at <= known_at]
+    known = known_by(ledger, known_at)
     if not known:
+        first = ledger.events(ledger.store.rows([1]))
         raise NotFound(
             f"nothing was recorded by {known_at}; the ledger began at "
-            f"{ledger.log[0].recorded_at if ledger.log else 'no time yet'}"
+            f"{first[0].recorded_at if first else 'no time yet'}"
         )
     if as_of.kind == "seq":
         count = min(_seq_count(ledger, as_of), len(known))
@@ -185,6 +154,39 @@ def _view_known_at(ledger: Ledger, as_of: AsOf, known_at: str) -> View:
         cut = [e for e in ordered if e.order <= decision.order]
         today = decision.effective[:10]
     return View(fold(cut), as_of, today, len(cut))
+
+
+def known_by(ledger: Ledger, known_at: str) -> list[Recorded]:
+    """The events recorded at or before `known_at`: a run of the log from its start (time
+    never runs backwards in it), checked and linked up to the first event recorded later."""
+
+    def read(conn: Connection, trust: Trust) -> list[Recorded]:
+        known: list[Recorded] = []
+        log = trust.chain(
+            _from_start(conn, ledger.length),
+            after=0,
+            prev=GENESIS_PREV,
+            upto=ledger.length,
+            long=True,
+        )
+        with closing(log):
+            for event in log:
+                if event.recorded_at > known_at:
+                    break
+                known.append(event)
+        return known
+
+    return read_checked(ledger, read)
+
+
+def _from_start(conn: Connection, head: int) -> Iterator[StoredEvent]:
+    """The rows of events 1..`head`, in seq order, read a batch at a time."""
+    after = 0
+    while after < head and (
+        batch := rows.in_seq(conn, after=after, upto=min(after + _BATCH, head))
+    ):
+        yield from batch
+        after = batch[-1].seq
 
 
 def find_approval(ledger: Ledger, as_of: AsOf) -> Recorded:

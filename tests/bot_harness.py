@@ -6,10 +6,15 @@ bot test modules name in `pytest_plugins`).
 
 from __future__ import annotations
 
+import select
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 from slack_standin import TEAM, SlackSender, SlackStandIn
 
@@ -115,3 +120,25 @@ def announced(served: Served, seq: int) -> Callable[[SlackStandIn], list[dict[st
     return lambda slack: [
         p for p in slack.posts() if p.get("channel") == CHANNEL and f"`#{seq}`" in str(p)
     ]
+
+
+def milestone_process(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """`milestone ARGS` started from this virtual environment, its output piped as text."""
+    executable = Path(sys.executable).with_name("milestone")
+    return subprocess.Popen(
+        [str(executable), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def output_line(stream: IO[str], timeout: float) -> str:
+    """The next line a process writes to `stream`, waited for at most `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([stream], [], [], 0.1)
+        if ready:
+            return stream.readline()
+    raise AssertionError("no output in time")

@@ -2,16 +2,12 @@
 
 import http.client
 import os
-import select
 import signal
-import subprocess
-import sys
-import time
 import urllib.parse
 from pathlib import Path
 
 import pytest
-from bot_harness import SECRET
+from bot_harness import SECRET, milestone_process, output_line
 from slack_standin import SlackSender
 
 from bot import ConfigError, Settings, build
@@ -131,26 +127,6 @@ def test_the_server_answers_a_health_check_and_nothing_else_but_slack(served_sql
     assert _get(served_sqlite.service.url, "/")[0] == 404
 
 
-def _milestone(*args, env):
-    executable = Path(sys.executable).with_name("milestone")
-    return subprocess.Popen(
-        [str(executable), *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _line(stream, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([stream], [], [], 0.1)
-        if ready:
-            return stream.readline()
-    raise AssertionError("no output in time")
-
-
 @pytest.mark.slow
 def test_milestone_serve_runs_the_bot_over_http_until_terminated(served_sqlite):
     served_sqlite.service.stop()  # the subprocess is the bot now (same announcer cursor)
@@ -162,9 +138,11 @@ def test_milestone_serve_runs_the_bot_over_http_until_terminated(served_sqlite):
         "MILESTONE_SLACK_CHANNEL": "CANNOUNCE",
         "MILESTONE_BOT_KEY": str(served_sqlite.settings.bot_key),
     }
-    process = _milestone("--db", served_sqlite.settings.db_url, "serve", "--port", "0", env=env)
+    process = milestone_process(
+        "--db", served_sqlite.settings.db_url, "serve", "--port", "0", env=env
+    )
     try:
-        line = _line(process.stdout, 30)
+        line = output_line(process.stdout, 30)
         assert line.startswith("serving http://127.0.0.1:"), line
         sender = SlackSender(line.split()[1], SECRET, served_sqlite.slack)
 
@@ -192,7 +170,7 @@ def test_milestone_serve_without_a_signing_secret_says_what_is_missing(served_sq
     env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-1", "MILESTONE_BOT_KEY": "bot.pem"}
     env.pop("SLACK_SIGNING_SECRET", None)
 
-    process = _milestone("--db", served_sqlite.settings.db_url, "serve", env=env)
+    process = milestone_process("--db", served_sqlite.settings.db_url, "serve", env=env)
     _, err = process.communicate(timeout=30)
 
     assert process.returncode == 2

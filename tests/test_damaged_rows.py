@@ -15,11 +15,12 @@ import pytest
 import sqlalchemy as sa
 
 from events import body_hash, canonical_bytes
+from events.catalogue import MilestoneDefined
 from ledger import requests as rq
 from ledger.asof import parse_as_of
 from ledger.errors import ChainBroken
 from ledger.execute import record
-from ledger.ledger import Ledger
+from ledger.ledger import Draft, Ledger
 from ledger.verify import verify_store
 
 
@@ -112,4 +113,52 @@ def test_a_row_replaced_with_a_forged_one_is_refused_by_views_that_fold_it(plann
     with pytest.raises(ChainBroken, match=f"damaged at event #{target.seq}"):
         reopened.view(parse_as_of("2099-01-01"))
     assert verify_store(reopened.store).failure.seq == target.seq
+    reopened.close()
+
+
+def _drop_triggers(ledger: Ledger) -> None:
+    postgres = ledger.store.dialect == "postgresql"
+    with ledger.store.engine.begin() as conn:
+        for trigger in ("events_no_update", "events_no_change"):
+            conn.exec_driver_sql(
+                f"DROP TRIGGER IF EXISTS {trigger}" + (" ON events" if postgres else "")
+            )
+
+
+def test_a_row_moved_out_of_its_place_is_missed_by_no_view(planned, db_url):
+    moved = planned.log[-2]  # DM-A-1's definition, which every view of it needs
+    _drop_triggers(planned)
+    with planned.store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE events SET seq = 5000 WHERE seq = :s"), {"s": moved.seq})
+    reopened = Ledger.open(db_url)
+
+    assert reopened.state().milestones["DM-A-1"].forecast == "2020-06-01"  # the head's own
+    with pytest.raises(ChainBroken, match=r"events are missing.*milestone verify"):
+        reopened.view(parse_as_of("2099-01-01"))
+    with pytest.raises(ChainBroken, match=f"damaged at event #{moved.seq}.*milestone verify"):
+        reopened.view(parse_as_of(f"#{reopened.length}"))
+    assert verify_store(reopened.store).failure.seq == moved.seq
+    reopened.close()
+
+
+def test_a_backdated_append_refuses_to_fold_a_forged_row_into_the_plan(planned, admin_key, db_url):
+    target, before = planned.log[-2], planned.log[-3]
+    _force(
+        planned, delete=target.seq, row=_forged_completion(planned, target.seq, before.hash.hex())
+    )
+    reopened = Ledger.open(db_url)
+    length = reopened.length
+
+    backdated = Draft(
+        MilestoneDefined(
+            code="DM-OLD", level=3, title="Old", baseline="2019-01-01", forecast="2019-01-01"
+        ),
+        subject="DM-OLD",
+        effective="2019-01-01T00:00:00.000000Z",
+    )
+    with pytest.raises(ChainBroken, match=f"damaged at event #{target.seq}"):
+        reopened.append(signer=admin_key, actor=None, decide=lambda _state: backdated)
+    assert reopened.length == length
+    assert "L2" in reopened.state().milestones and "DM-OLD" not in reopened.state().milestones
+    assert reopened.state().milestones["L2"].completed is None
     reopened.close()

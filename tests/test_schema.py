@@ -31,7 +31,7 @@ def test_a_new_ledger_records_the_schema_version(ledger, db_url):
         ).scalar()
     engine.dispose()
 
-    assert version == str(SCHEMA_VERSION) == "3"
+    assert version == str(SCHEMA_VERSION) == "4"
 
 
 def test_a_ledger_from_a_newer_version_is_refused_with_what_to_do(ledger, db_url, admin_key):
@@ -172,8 +172,62 @@ def test_milestone_init_makes_the_tables_where_milestone_db_url_points(db_url, t
     store.close()
 
 
+def _as_made_by_schema_3(url: str) -> None:
+    """Turn a ledger back into what milestone-ledger with schema version 3 made."""
+    _sql(url, "DROP TABLE seen_requests")
+    _version_is(url, "3")
+    _sql(url, "UPDATE alembic_version SET version_num = '0003'")
+
+
+def test_a_schema_3_ledger_is_upgraded_to_share_the_requests_seen(ledger, db_url):
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    ledger.close()
+    _as_made_by_schema_3(db_url)
+    with pytest.raises(UnsupportedSchema, match=r"schema version 3.*Run `milestone upgrade`"):
+        Ledger.open(db_url)
+
+    upgraded = CliRunner().invoke(app, ["--db", db_url, "upgrade"])
+
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "from schema version 3 to 4" in upgraded.output
+    store = Store.open(db_url)
+    assert store.first_sighting("v0=abc", at=1000.0, keep_until=1360.0)
+    assert not store.first_sighting("v0=abc", at=1001.0, keep_until=1361.0)
+    assert verify_rows(store.iter_all()).ok
+    store.close()
+    again = CliRunner().invoke(app, ["--db", db_url, "upgrade"])
+    assert again.exit_code == 0 and "already at schema version 4" in again.output, again.output
+
+
+def test_the_migrations_make_every_table_column_and_index_the_core_tables_declare(ledger, db_url):
+    from ledger.store import tables
+
+    engine = sa.create_engine(db_url)
+    inspector = sa.inspect(engine)
+    names = set(inspector.get_table_names()) - {"alembic_version"}
+    columns = {name: [c["name"] for c in inspector.get_columns(name)] for name in names}
+    indexes = {
+        (name, tuple(i["column_names"])) for name in names for i in inspector.get_indexes(name)
+    }
+    engine.dispose()
+
+    assert columns == {t.name: [c.name for c in t.columns] for t in tables.METADATA.sorted_tables}
+    # The migrations make more (unique constraints, `events_order`); never fewer.
+    declared = {
+        (t.name, tuple(c.name for c in i.columns))
+        for t in tables.METADATA.sorted_tables
+        for i in t.indexes
+    }
+    assert ("seen_requests", ("keep_until",)) in declared
+    assert declared <= indexes
+
+
 def _as_made_by_schema_2(url: str) -> None:
     """Turn a ledger back into what milestone-ledger with schema version 2 made."""
+    _as_made_by_schema_3(url)
     for table in ("merkle_nodes", "checkpoints", "cosignatures"):
         _sql(url, f"DROP TABLE {table}")
     _version_is(url, "2")
@@ -198,7 +252,7 @@ def test_a_schema_2_ledger_is_upgraded_to_prove_its_events(ledger, db_url, admin
     upgraded = CliRunner().invoke(app, ["--db", db_url, "upgrade"])
 
     assert upgraded.exit_code == 0, upgraded.output
-    assert "from schema version 2 to 3" in upgraded.output
+    assert f"from schema version 2 to {SCHEMA_VERSION}" in upgraded.output
     book = Ledger.open(db_url)
     proof = proving.prove_event(book, seq=4, checkpoint=None, signer=admin_key)
     assert proof.index == 3 and proof.event == book.store.read(after=3, upto=4)[0].body

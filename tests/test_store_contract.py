@@ -15,10 +15,11 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 from conftest import PG_SERVER
+from writer_processes import SPAWN, sight_keys
 
 from events import GENESIS_PREV, body_hash, canonical_bytes
-from ledger.errors import Conflict
-from ledger.store import PostgresStore, SqliteStore, Store, StoredEvent, derived
+from ledger.errors import Conflict, LedgerError
+from ledger.store import PostgresStore, SqliteStore, Store, StoredEvent, derived, sightings
 
 
 def _event(seq: int, prev: str, *, idem: str | None = None, effective: str = "") -> StoredEvent:
@@ -151,6 +152,64 @@ class StoreContract:
             assert derived.load_rows(conn) == []
             assert derived.nearest_snapshot(conn, axis="effective", upto=("2099", 99))[0] == 9
 
+    def test_a_key_is_seen_first_once_until_its_time_is_up_then_pruned(self, store: Store):
+        first = store.first_sighting("v0=aa", at=1000.0, keep_until=1360.0)
+        again = store.first_sighting("v0=aa", at=1359.0, keep_until=1700.0)
+        other = store.first_sighting("v0=bb", at=1100.0, keep_until=1460.0)
+        with store.reading() as conn:
+            kept = sightings.count(conn)
+        later = store.first_sighting("v0=cc", at=1400.0, keep_until=1760.0)  # prunes aa
+        with store.reading() as conn:
+            pruned = sightings.count(conn)
+        afresh = store.first_sighting("v0=aa", at=1401.0, keep_until=1761.0)
+
+        assert (first, again, other, later, afresh) == (True, False, True, True, True)
+        assert (kept, pruned) == (2, 2)  # bb and cc, then aa again
+        assert store.last_seq() == 0  # nothing of it reaches the log
+
+    def test_of_concurrent_sightings_of_a_key_exactly_one_wins(self, store: Store):
+        callers, keys = 8, 12
+        start = threading.Barrier(callers)
+        won: list[tuple[int, str]] = []
+        failed: list[BaseException] = []
+
+        def caller(n: int) -> None:
+            try:
+                for k in range(keys):
+                    start.wait(timeout=20)  # every caller tries key k at the same moment
+                    now = time.time()
+                    if store.first_sighting(f"v0={k}", at=now, keep_until=now + 360, wait=20):
+                        won.append((n, f"v0={k}"))
+            except BaseException as error:
+                failed.append(error)
+
+        threads = [threading.Thread(target=caller, args=(n,)) for n in range(callers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+        assert failed == []
+        assert sorted(key for _, key in won) == sorted(f"v0={k}" for k in range(keys))
+
+    @pytest.mark.slow
+    def test_of_processes_sighting_a_key_at_once_exactly_one_wins(self, store: Store):
+        processes, keys = 4, 10
+        start, results = SPAWN.Barrier(processes), SPAWN.Queue()
+        children = [
+            SPAWN.Process(target=sight_keys, args=(store.url, keys, start, results))
+            for _ in range(processes)
+        ]
+        for child in children:
+            child.start()
+        outcomes = [results.get(timeout=120) for _ in children]
+        for child in children:
+            child.join(timeout=30)
+
+        assert [kind for kind, _ in outcomes] == ["ok"] * processes, outcomes
+        won = sorted(key for _, keys_won in outcomes for key in keys_won)
+        assert won == sorted(f"v0={k}" for k in range(keys))
+
     def test_the_events_table_refuses_update_and_delete(self, store: Store):
         with store.writing() as txn:
             txn.insert_many(_chain(1))
@@ -173,6 +232,26 @@ class TestSqliteStore(StoreContract):
         yield store
         store.close()
 
+    def test_a_sighting_waits_briefly_for_the_write_lock_then_says_so(self, store: Store):
+        # SQLite has one write lock per file: a long append elsewhere holds up a sighting.
+        with store.writing():
+            started = time.monotonic()
+            with pytest.raises(LedgerError, match=r"busy for over 0\.2 s"):
+                store.first_sighting("v0=aa", at=1000.0, keep_until=1360.0, wait=0.2)
+            waited = time.monotonic() - started
+
+        assert 0.15 < waited < 5
+        assert store.first_sighting("v0=aa", at=1000.0, keep_until=1360.0)
+
+    def test_a_sighting_leaves_its_connection_waiting_and_syncing_as_before(self, store: Store):
+        # A sighting is neither synced at commit nor waits long; the pooled connection it
+        # used goes on to serve appends, which must be both.
+        assert store.first_sighting("v0=aa", at=1000.0, keep_until=1360.0, wait=0.2)
+        with store.reading() as conn:  # the connection just given back to the pool
+            settings = (conn.scalar("PRAGMA synchronous"), conn.scalar("PRAGMA busy_timeout"))
+
+        assert settings == (2, 30_000)  # FULL, and LOCK_WAIT_SECONDS
+
 
 class TestPostgresStore(StoreContract):
     """The contract on a schema of the PostgreSQL server."""
@@ -190,3 +269,24 @@ class TestPostgresStore(StoreContract):
         with admin.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
+
+    def test_a_sighting_never_waits_for_the_ledgers_write_lock(self, store: Store):
+        with store.writing():
+            seen = store.first_sighting("v0=aa", at=1000.0, keep_until=1360.0, wait=0.2)
+
+        assert seen is True
+
+    def test_a_sighting_waits_for_another_of_the_same_key_to_commit_or_roll_back(
+        self, store: Store
+    ):
+        insert = (
+            "INSERT INTO seen_requests (digest, seen_at, keep_until) VALUES (%(d)s, 1000, 1360)"
+        )
+        for end, expected in (("rollback", True), ("commit", False)):
+            key = f"v0={end}"
+            with store.engine.connect() as other:
+                other.exec_driver_sql(insert, {"d": sightings.digest(key)})  # not committed
+                with pytest.raises(LedgerError, match=r"busy for over 0\.2 s"):
+                    store.first_sighting(key, at=1001.0, keep_until=1361.0, wait=0.2)
+                getattr(other, end)()
+            assert store.first_sighting(key, at=1002.0, keep_until=1362.0) is expected

@@ -15,6 +15,7 @@ PAIRS = [
     (models.MerkleNodeRecord, tables.MERKLE_NODES),
     (models.CheckpointRecord, tables.CHECKPOINTS),
     (models.CosignatureRecord, tables.COSIGNATURES),
+    (models.SeenRequestRecord, tables.SEEN_REQUESTS),
 ]
 
 

@@ -118,6 +118,24 @@ def complete_at_once(
     ledger.close()
 
 
+def sight_keys(url: str, keys: int, start: Any, results: Queue[Any]) -> None:
+    """Record keys 0 .. keys-1 as seen, each as every other process does, all released at
+    once for each key by the barrier `start`; report the keys this process was first to."""
+    store = Store.open(url)
+    won: list[str] = []
+    try:
+        for k in range(keys):
+            start.wait(timeout=60)
+            now = time.time()
+            if store.first_sighting(f"v0={k}", at=now, keep_until=now + 360, wait=20):
+                won.append(f"v0={k}")
+        results.put(("ok", won))
+    except Exception as error:  # reported to the parent, which fails the test
+        results.put(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        store.close()
+
+
 def triples_until_killed(url: str, key_path: str, first: int, acks: Connection) -> None:
     """Append three-event commands forever, telling the parent each one recorded.
 

@@ -2,10 +2,11 @@
 
 One append-only table of events (UPDATE, DELETE, TRUNCATE and any INSERT that
 does not extend the chain are refused by triggers in the database itself),
-metadata, and derived tables (the plan at the head, snapshots, follower
-cursors). A store per dialect: `SqliteStore` (the default, on the standard
-library's `sqlite3`) and `PostgresStore` (psycopg, pooled by SQLAlchemy); both
-run plain SQL through `ledger.store.sql.Conn`.
+metadata, derived tables (the plan at the head, snapshots, follower
+cursors) and the Slack requests seen lately (`Store.first_sighting`). A store
+per dialect: `SqliteStore` (the default, on the standard library's `sqlite3`)
+and `PostgresStore` (psycopg, pooled by SQLAlchemy); both run plain SQL through
+`ledger.store.sql.Conn`.
 """
 
 from typing import Any

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from ledger.errors import Conflict, LedgerError, NotInitialised
-from ledger.store import cursors, rows, schema
+from ledger.store import cursors, rows, schema, sightings
 from ledger.store.reads import Reads
 from ledger.store.rows import StoredEvent
 from ledger.store.sql import Conn, DatabaseFailure, LockWait, Refused, first_line, under
@@ -30,6 +30,10 @@ LOCK_WAIT_SECONDS = 30.0
 
 #: How often a follower that cannot be woken looks for new events.
 POLL_SECONDS = 0.2
+
+#: How long recording a sighting waits for the database's locks unless told (the Slack
+#: bot gives a share of its time to acknowledge; on SQLite a long append holds the lock).
+SIGHTING_WAIT_SECONDS = 0.5
 
 
 class Store(Reads):
@@ -133,8 +137,11 @@ class Store(Reads):
         """The `Conn` for one of this store's driver connections."""
         raise NotImplementedError
 
-    def _begin(self, conn: Conn, *, lock: bool) -> None:
-        """Begin a transaction on `conn`; with `lock`, one that takes the write lock."""
+    def _begin(self, conn: Conn, *, lock: bool, wait: float | None = None) -> None:
+        """Begin a transaction on `conn`; with `lock`, one that takes the write lock; with
+        `wait`, a short write outside that lock that waits at most `wait` seconds for any
+        lock it meets, sees what others committed up to each statement, and is not synced
+        to disk at commit (it writes no part of the log)."""
         raise NotImplementedError
 
     def _end(self, conn: Conn, *, commit: bool) -> None:
@@ -152,13 +159,14 @@ class Store(Reads):
         """Work done just before a write transaction commits (e.g. notify followers)."""
 
     @contextmanager
-    def _transaction(self, *, lock: bool = False) -> Iterator[Conn]:
-        """A transaction on a pooled connection, committed when the block ends without
-        an exception and rolled back when it raises. Driver errors are `DatabaseFailure`."""
+    def _transaction(self, *, lock: bool = False, wait: float | None = None) -> Iterator[Conn]:
+        """A transaction on a pooled connection (`_begin` says which kind), committed when
+        the block ends without an exception and rolled back when it raises. Driver errors
+        are `DatabaseFailure`."""
         raw = self._checkout()
         conn = self._wrap(raw)
         try:
-            self._begin(conn, lock=lock)
+            self._begin(conn, lock=lock, wait=wait)
             yield conn
         except BaseException:
             with suppress(Exception):  # the connection broke; the pool drops it
@@ -222,6 +230,29 @@ class Store(Reads):
         except Refused:
             # Another process inserted the first row for `name` at the same moment.
             return False
+
+    # --- requests seen lately (neither the ledger nor derived from it) -----------------------
+
+    def first_sighting(
+        self, key: str, *, at: float, keep_until: float, wait: float = SIGHTING_WAIT_SECONDS
+    ) -> bool:
+        """Record `key` as seen at `at` and kept until `keep_until` (epoch seconds); True
+        if nobody had: of concurrent callers in any processes, exactly one gets True.
+
+        Keys whose time is up are pruned first. Writes `seen_requests` only, waiting
+        at most `wait` seconds for locks; past that, or when the database fails, it
+        raises `LedgerError` and records nothing (`ledger.store.sightings`).
+        """
+        try:
+            with self._transaction(wait=wait) as conn:
+                return sightings.first(conn, key, at=at, keep_until=keep_until)
+        except LockWait:
+            raise LedgerError(
+                f"the database at {self.where} was busy for over {wait:g} s "
+                "(another writer holds its lock); the request was not recorded"
+            ) from None
+        except DatabaseFailure as error:
+            raise LedgerError(f"cannot write to the database at {self.where}: {error}") from None
 
     @contextmanager
     def _writing_derived(self) -> Iterator[Conn]:

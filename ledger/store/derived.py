@@ -101,6 +101,20 @@ def nearest_snapshot(
     return (row[0], row[1], row[2], as_bytes(doc))
 
 
+_NEXT_KEY = (
+    "SELECT seq, effective, count FROM snapshots WHERE axis = 'effective' "
+    "AND effective >= :eff AND (effective > :eff OR (effective = :eff AND seq > :seq)) "
+    "ORDER BY effective, seq LIMIT 1"
+)
+
+
+def next_snapshot(conn: Conn, *, after: tuple[str, int]) -> tuple[int, str, int] | None:
+    """The first effective-axis snapshot after the (effective, seq) key `after`:
+    (seq, effective, count), or None."""
+    row = conn.first(_NEXT_KEY, {"eff": after[0], "seq": after[1]})
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
 def drop_snapshots_after(conn: Conn, *, order: tuple[str, int]) -> None:
     """Forget the effective-axis snapshots an event at `order` lands before (they are stale)."""
     conn.execute(

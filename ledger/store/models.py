@@ -119,3 +119,17 @@ class CosignatureRecord(SQLModel, table=True):
     witness: str = Field(primary_key=True, max_length=300)
     size: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     note: str = Field(sa_type=sa.Text)
+
+
+class SeenRequestRecord(SQLModel, table=True):
+    """A Slack request the bot accepted lately (the SHA-256 of its signature), so that one
+    replayed to any replica is refused. Neither the ledger nor derived from it: a row is
+    pruned once `keep_until` (seconds since the epoch) has passed.
+    """
+
+    __tablename__ = "seen_requests"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    digest: bytes = Field(primary_key=True)
+    seen_at: float
+    keep_until: float = Field(index=True)

@@ -114,9 +114,19 @@ class PostgresStore(Store):
         # The pool's proxy, or (under a migration) the driver connection itself.
         return PostgresConn(getattr(raw, "driver_connection", raw))
 
-    def _begin(self, conn: Conn, *, lock: bool) -> None:
+    def _begin(self, conn: Conn, *, lock: bool, wait: float | None = None) -> None:
         # psycopg opens the transaction at the first statement.
-        if lock:
+        if wait is not None:
+            # READ COMMITTED: an INSERT that meets a key another transaction committed
+            # meanwhile sees the conflict (REPEATABLE READ would fail to serialize). Not
+            # flushed at commit: a brief write is not the log, and a crash may lose it.
+            assert not lock
+            conn.execute(
+                "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
+                f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'; "
+                "SET LOCAL synchronous_commit = off"
+            )
+        elif lock:
             # Each statement must see what the previous lock holder committed;
             # under REPEATABLE READ the snapshot would predate the lock wait.
             self._take_lock(conn, first="SET TRANSACTION ISOLATION LEVEL READ COMMITTED; ")

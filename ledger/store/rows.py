@@ -26,6 +26,8 @@ COLUMNS = (
     "sig",
 )
 _BINARY = (10, 11, 12)
+#: The columns stored beside the body only to be searched: each must agree with the body.
+INDEX_COLUMNS = COLUMNS[1:10]
 
 
 @dataclass(frozen=True, slots=True)

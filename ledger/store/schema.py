@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 LEDGER_TABLES = ("events", "ledger_meta")
 
 #: The schema this version of milestone-ledger writes and reads.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -12,7 +12,7 @@ per call cost about as much as the fsync'd commit it was part of.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -60,11 +60,11 @@ class Conn:
 
     def all(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]:
         """Every row a query returns."""
-        return list(self.execute(sql, params).fetchall())
+        return self._fetch(sql, params, lambda cursor: list(cursor.fetchall()))
 
     def first(self, sql: str, params: Params | None = None) -> tuple[Any, ...] | None:
         """The first row a query returns, or None."""
-        row = self.execute(sql, params).fetchone()
+        row = self._fetch(sql, params, lambda cursor: cursor.fetchone())
         return tuple(row) if row is not None else None
 
     def scalar(self, sql: str, params: Params | None = None) -> Any:
@@ -77,6 +77,15 @@ class Conn:
         raise NotImplementedError
 
     # --- dialect hooks --------------------------------------------------------------------
+
+    def _fetch(self, sql: str, params: Params | None, take: Callable[[Any], Any]) -> Any:
+        """Run a query and `take` its rows from the cursor; driver errors either way are
+        the store's (the driver may fail on a row while fetching, not only on executing)."""
+        cursor = self.execute(sql, params)
+        try:
+            return take(cursor)
+        except Exception as error:
+            raise self.failure(error) from None
 
     def _sql(self, sql: str) -> str:
         return sql
@@ -100,6 +109,27 @@ class SqliteConn(Conn):
     """A `sqlite3` connection (autocommit off at the driver: the store says BEGIN itself)."""
 
     dialect = "sqlite"
+
+    def __init__(self, raw: Any) -> None:
+        super().__init__(raw)
+        #: Whether this transaction waits for locks less than the store's usual wait.
+        self.brief_wait = False
+
+    def _fetch(self, sql: str, params: Params | None, take: Callable[[Any], Any]) -> Any:
+        # SQLite keeps whatever bytes it is given, so a text value may not be UTF-8 (as a
+        # flipped bit on disk leaves it). Such a query is read again with the bytes kept as
+        # surrogate escapes: the value then never equals what it is checked against (a row's
+        # signed body), so the damage is reported where it matters instead of failing here.
+        try:
+            return super()._fetch(sql, params, take)
+        except DatabaseFailure as error:
+            if not str(error).startswith(_UNDECODABLE):
+                raise
+        self.raw.text_factory = lenient_text
+        try:
+            return super()._fetch(sql, params, take)
+        finally:
+            self.raw.text_factory = str
 
     def tables(self) -> set[str]:
         return {row[0] for row in self.all("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -154,6 +184,15 @@ class PostgresConn(Conn):
         if getattr(error, "sqlstate", None) == "55P03":  # lock_not_available
             return LockWait(message)
         return DatabaseFailure(message)
+
+
+#: How `sqlite3` begins the error for a text value that is not UTF-8.
+_UNDECODABLE = "Could not decode to UTF-8"
+
+
+def lenient_text(value: bytes) -> str:
+    """A SQLite text value as a string, bytes that are not UTF-8 kept as surrogate escapes."""
+    return value.decode("utf-8", "surrogateescape")
 
 
 # `:name` not preceded by a colon (so `::type` casts stay), and a lone `?`.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from ledger.errors import LedgerError
 from ledger.store import base, rows
 from ledger.store.base import Store
 from ledger.store.rows import StoredEvent
-from ledger.store.sql import Conn, DatabaseFailure, SqliteConn
+from ledger.store.sql import Conn, DatabaseFailure, LockWait, SqliteConn, lenient_text
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -75,6 +76,11 @@ def _pragmas(raw: sqlite3.Connection) -> None:
     # FULL: a commit returns only once the WAL is on disk, so an acknowledged
     # event survives a power cut, not just a crash.
     raw.execute("PRAGMA synchronous=FULL")
+    _wait_fully(raw)
+
+
+def _wait_fully(raw: sqlite3.Connection) -> None:
+    """Wait up to `LOCK_WAIT_SECONDS` for another connection's lock."""
     raw.execute(f"PRAGMA busy_timeout={int(base.LOCK_WAIT_SECONDS * 1000)}")
 
 
@@ -90,6 +96,9 @@ class SqliteStore(Store):
         self._engine: Engine | None = None
         self._idle: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
+        # Brief writes of this process take turns here, in order, rather than in SQLite's
+        # busy handler, whose growing sleeps let a burst of them starve one past its wait.
+        self._brief_turn = threading.Lock()
 
     @property
     def engine(self) -> Engine:
@@ -137,13 +146,34 @@ class SqliteStore(Store):
     def _wrap(self, raw: Any) -> Conn:
         return SqliteConn(raw)
 
-    def _begin(self, conn: Conn, *, lock: bool) -> None:
+    def _begin(self, conn: Conn, *, lock: bool, wait: float | None = None) -> None:
+        if wait is not None:
+            # The file's only write lock, waited for briefly; `_end` restores the wait.
+            assert isinstance(conn, SqliteConn) and not lock
+            deadline = time.monotonic() + wait
+            if not self._brief_turn.acquire(timeout=wait):
+                raise LockWait("database is locked (by this process's other brief writes)")
+            conn.brief_wait = True
+            left = max(deadline - time.monotonic(), 0.001)
+            conn.execute(f"PRAGMA busy_timeout={int(left * 1000)}")
+            # Not synced at commit: a brief write is not the log and may be lost to a
+            # power cut (it is synced with the next commit that is). No fsync, no queue.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("BEGIN IMMEDIATE")
+            return
         # IMMEDIATE takes the write lock before anything is read.
         conn.execute("BEGIN IMMEDIATE" if lock else "BEGIN")
 
     def _end(self, conn: Conn, *, commit: bool) -> None:
-        if conn.raw.in_transaction:
-            conn.execute("COMMIT" if commit else "ROLLBACK")
+        try:
+            if conn.raw.in_transaction:
+                conn.execute("COMMIT" if commit else "ROLLBACK")
+        finally:
+            if isinstance(conn, SqliteConn) and conn.brief_wait:
+                conn.brief_wait = False
+                self._brief_turn.release()
+                conn.raw.execute("PRAGMA synchronous=FULL")
+                _wait_fully(conn.raw)
 
     def _sa_begin_locked(self, conn: Connection) -> Connection:
         return conn.execution_options(sqlite_begin="IMMEDIATE")
@@ -157,7 +187,7 @@ class SqliteStore(Store):
             raw = self._checkout()
         except DatabaseFailure as error:
             raise LedgerError(f"cannot read the database at {self.where}: {error}") from None
-        raw.text_factory = _lenient_text
+        raw.text_factory = lenient_text
         conn = SqliteConn(raw)
         try:
             self._begin(conn, lock=False)
@@ -169,7 +199,3 @@ class SqliteStore(Store):
             raw.text_factory = str
             self._checkin(raw)  # closed rather than kept if its transaction is still open
         return [rows.stored(row) for row in found]
-
-
-def _lenient_text(value: bytes) -> str:
-    return value.decode("utf-8", "surrogateescape")

@@ -11,7 +11,9 @@ and rebuilt (`milestone rebuild`): follower cursors, the plan at the head
 (`plan_rows`), the stored snapshots of the fold (`snapshots`) and the events'
 Merkle tree (`merkle_nodes`). Signed checkpoints (`checkpoints`) and witnesses'
 cosignatures (`cosignatures`) are not: nobody can sign them again without the
-keys, so a rebuild keeps them.
+keys, so a rebuild keeps them. `seen_requests` is neither the ledger nor derived
+from it: the Slack requests the bot accepted lately, kept a few minutes so that
+every replica refuses one replayed.
 """
 
 from __future__ import annotations
@@ -93,6 +95,17 @@ COSIGNATURES = sa.Table(
     sa.Column("witness", sa.String(300), primary_key=True),
     sa.Column("size", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("note", sa.Text, nullable=False),
+)
+#: A digest of each Slack request signature accepted lately, and until when it is kept:
+#: the primary key lets exactly one replica accept a request; `keep_until` prunes by index.
+SEEN_REQUESTS = sa.Table(
+    "seen_requests",
+    METADATA,
+    sa.Column("digest", sa.LargeBinary, primary_key=True),
+    sa.Column("seen_at", sa.Float, nullable=False),
+    sa.Column("keep_until", sa.Float, nullable=False, index=True),
+    # Looked up by its key only: no rowid beside it on SQLite.
+    sqlite_with_rowid=False,
 )
 DERIVED = (PLAN_ROWS, SNAPSHOTS, MERKLE_NODES)
 

@@ -21,16 +21,16 @@ from bot.entries import about
 from bot.links import web_link, web_path, web_url
 from bot.more import PageRequest, more_buttons
 from bot.pages import SECTION_CHARS, reply
-from ledger import queries
 from ledger import requests as rq
+from ledger import rfcs
+from ledger.change_results import IMPORT_COUNTS
 from ledger.describe import describe
 from ledger.proving import stored
-from ledger.results import IMPORT_COUNTS
 
 if TYPE_CHECKING:
+    from ledger.audit import Entry
     from ledger.ledger import Ledger
     from ledger.proving import CheckpointInfo
-    from ledger.queries import Entry
     from ledger.state import Recorded
 
 #: Event types whose description already carries the title.
@@ -56,7 +56,7 @@ def gather(ledger: Ledger, events: Sequence[Recorded]) -> News:
     """The news of `events`, read from the ledger as it is now."""
     state = ledger.state()
     took_effect = {
-        e.seq: queries.rfc_show(ledger, e.subject).changes
+        e.seq: rfcs.rfc_show(ledger, e.subject).changes
         for e in events
         if e.type == "rfc.approved" and e.subject in state.rfcs
     }

@@ -14,8 +14,9 @@ from bot.pages import reply
 from ledger.describe import describe
 
 if TYPE_CHECKING:
+    from ledger.audit import Entry
     from ledger.diff import PlanDiff
-    from ledger.queries import Entry, RfcSummary
+    from ledger.rfcs import RfcSummary
     from ledger.state import Recorded
     from ledger.verify import Report
 

@@ -11,7 +11,7 @@ from bot.pages import PAGE_CHARS, reply, size
 from ledger import grammar
 
 if TYPE_CHECKING:
-    from ledger.queries import RfcSummary
+    from ledger.rfcs import RfcSummary
 
 
 def approval_prompt(

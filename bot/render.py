@@ -12,6 +12,7 @@ from functools import singledispatch
 
 from bot import entries, milestones, render_tree, reports
 from bot.blocks import Reply, code, escape
+from ledger import change_results as cr
 from ledger import proof_results as prs
 from ledger import report_results as rr
 from ledger import results as rs
@@ -89,7 +90,7 @@ def _(result: rs.RfcListResult) -> Reply:
 
 
 @answer.register
-def _(result: rs.RecordedResult) -> Reply:
+def _(result: cr.RecordedResult) -> Reply:
     return entries.recorded(result.events, result.rfc_states)
 
 

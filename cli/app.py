@@ -1,40 +1,31 @@
-"""The `milestone` command line: parse into one request, have the ledger handle it, print.
+"""The `milestone` command line as a Typer app: its groups, where help lists each
+command, the root options, and every command registered.
 
-The shared commands are built from `ledger.grammar`, the same table of
-request classes the Slack bot parses; the commands that only make sense at a
-terminal (init, keys on disk, export and import, demo, serve) are in
-`cli.terminal`. Starting is kept quick: this module imports Typer and the
-grammar only, and each command imports the ledger when it runs.
+The shared commands are built from `ledger.grammar` (`cli.from_grammar`), the
+same table of request classes the Slack bot parses; the commands that only
+make sense at a terminal (init, keys on disk, export and import, demo, serve)
+are in `cli.terminal`. The console script starts in `cli.main`, which prints
+the root help without this module and otherwise keeps only the command asked
+for. Each command imports the ledger when it runs.
 """
 
 from __future__ import annotations
 
-import inspect
 import os
-import re
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 
 from cli import files, proofs, terminal, upkeep
-from cli.complete import completer
+from cli.from_grammar import command_function, terminal_example
 from cli.quick import QuickCommand, QuickGroup
-from cli.screen import screen_of
-from cli.session import (
-    DB_HELP,
-    DEFAULT_DB,
-    KEY_HELP,
-    Settings,
-    accepting_ledger_options,
-    answer,
-    db_url,
-    default_key_path,
-)
+from cli.session import DB_HELP, KEY_HELP, accepting_ledger_options
+from cli.settings import settings_from
 from ledger import grammar
-from ledger.errors import NotInitialised
+
+__all__ = ["GROUPS", "app", "asked_for", "main", "only", "terminal_example"]
 
 app = typer.Typer(
     name="milestone",
@@ -114,85 +105,11 @@ def main_callback(
         Path | None, typer.Option(help=KEY_HELP, metavar="FILE", show_default=False)
     ] = None,
 ) -> None:
-    """Build the settings every command uses (the only place that reads the environment)."""
-    url = db or os.environ.get("MILESTONE_DB_URL") or DEFAULT_DB
-    key_path = key or (
-        Path(os.environ["MILESTONE_KEY"]) if os.environ.get("MILESTONE_KEY") else default_key_path()
-    )
-    screen = screen_of(sys.stdout, os.environ)
-    ctx.obj = Settings(db_url=db_url(url), key_path=key_path.expanduser(), screen=screen)
+    """Build the settings every command uses (from the environment, in `settings_from`)."""
+    ctx.obj = settings_from(db, key, os.environ)
 
 
 # --- commands built from the shared grammar -----------------------------------------------------
-
-
-def _annotation(param: grammar.Param) -> Any:
-    spec = param.spec
-    complete = completer(param.name)
-    if param.kind == "arg":
-        argument = typer.Argument(
-            help=param.help, metavar=param.metavar, show_default=False, autocompletion=complete
-        )
-        # An argument may be optional (`prove SEQ` or `prove --from A --to B`).
-        kind = spec.type if param.is_required else (spec.type | None)
-        return Annotated[kind, argument]
-    if param.kind == "flag":
-        return Annotated[bool, typer.Option(param.option, help=param.help)]
-    if spec.choices:
-        choice = typer.Option(param.option, help=param.help, autocompletion=complete)
-        return Annotated[Literal[spec.choices], choice]  # type: ignore[valid-type]
-    option = typer.Option(
-        param.option,
-        help=param.help,
-        metavar=param.metavar,
-        show_default=not spec.many and param.default is not None,
-        autocompletion=complete,
-    )
-    if spec.many:
-        return Annotated[list[spec.type] | None, option]  # type: ignore[name-defined]
-    return Annotated[spec.type if param.is_required else (spec.type | None), option]
-
-
-def _default(param: grammar.Param) -> Any:
-    if param.is_required:
-        return inspect.Parameter.empty
-    return param.default
-
-
-def _build(command: grammar.Command) -> Callable[..., None]:
-    """A Typer command function for a command of the grammar."""
-
-    def run(ctx: typer.Context, **values: Any) -> None:
-        as_json = bool(values.pop("json", False))
-        given = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
-        answer(ctx, lambda: grammar.build(command, given), as_json=as_json)
-
-    parameters = [
-        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-    ]
-    for param in command.params:
-        parameters.append(
-            inspect.Parameter(
-                param.name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=_default(param),
-                annotation=_annotation(param),
-            )
-        )
-    if not command.writes:
-        parameters.append(
-            inspect.Parameter(
-                "json",
-                inspect.Parameter.KEYWORD_ONLY,
-                default=False,
-                annotation=Annotated[bool, typer.Option("--json", help="print JSON for scripts")],
-            )
-        )
-    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    run.__annotations__ = {p.name: p.annotation for p in parameters}
-    run.__doc__ = command.help
-    run.__name__ = command.path[-1]
-    return run
 
 
 def _register(
@@ -208,14 +125,9 @@ def _register(
     )(accepting_ledger_options(function))
 
 
-def terminal_example(example: str) -> str:
-    """An example of the grammar as typed at a terminal: Slack's `on DATE` is `--on DATE`."""
-    return re.sub(r"(?<= )on (?=\d{4}-\d{2}-\d{2}\b)", "--on ", example)
-
-
 for _command in grammar.COMMANDS:
     _shown = [terminal_example(example) for example in _command.examples]
-    _register(_command.path, _build(_command), help=_command.help, examples=_shown)
+    _register(_command.path, command_function(_command), help=_command.help, examples=_shown)
 
 
 # --- commands only a terminal has ---------------------------------------------------------------
@@ -294,12 +206,7 @@ def only(path: tuple[str, ...]) -> None:
 
 
 def main() -> None:
-    """Entry point of the `milestone` console script."""
-    path = asked_for(sys.argv[1:])
-    if path is not None and not any(name.endswith("_COMPLETE") for name in os.environ):
-        only(path)
-    try:
-        app()
-    except NotInitialised as error:  # pragma: no cover - surfaced through `fail` normally
-        typer.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
+    """Entry point of the `milestone` console script (see `cli.main`)."""
+    from cli.main import main as run
+
+    run()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from cli import milestones, render_tree, reports, trail
 from cli.screen import PLAIN, Screen
 from cli.tables import paragraph, styled
+from ledger import change_results as cr
 from ledger import proof_results as prs
 from ledger import report_results as rr
 from ledger import results as rs
@@ -138,12 +139,12 @@ def _(result: rs.KeyListResult, screen: Screen = PLAIN) -> str:
 
 
 @text.register
-def _(result: rs.RecordedResult, screen: Screen = PLAIN) -> str:
+def _(result: cr.RecordedResult, screen: Screen = PLAIN) -> str:
     return recorded_text(result.events, result.rfc_states, screen)
 
 
 @text.register
-def _(result: rs.ImportResult, screen: Screen = PLAIN) -> str:
+def _(result: cr.ImportResult, screen: Screen = PLAIN) -> str:
     return result.summary()
 
 

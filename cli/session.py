@@ -1,64 +1,48 @@
-"""What every command at the terminal shares: settings, the one way to answer, errors.
+"""What every Typer command at the terminal shares: its settings, the one way to answer, errors.
 
-`answer` is the whole life of a command: hand a request to the ledger's
-`handle`, print the typed result (or the error, in one line), and exit with
-the result's status. The ledger and the renderers are imported when a command
-runs, not when the program starts, so `milestone --help` stays quick.
+`answer` is the whole life of a command: `cli.respond` hands the request to
+the ledger's `handle` and prints the typed result (or the error, in one line);
+the command exits with the result's status. The ledger and the renderers are
+imported when a command runs, not when the program starts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import typer
 
-from cli.screen import PLAIN, Screen
+from cli.respond import refuse, respond
+from cli.settings import (
+    DB_HELP,
+    DEFAULT_DB,
+    KEY_HELP,
+    Settings,
+    db_url,
+    default_key_path,
+    settings_from,
+)
 from ledger.errors import LedgerError
 
 if TYPE_CHECKING:
-    from ledger.ledger import Ledger
     from ledger.requests import Request
-    from ledger.signing import Signer
 
-DEFAULT_DB = "sqlite:///milestones.db"
-DB_HELP = "the ledger: a file path, or a SQLAlchemy URL  [env MILESTONE_DB_URL]"
-KEY_HELP = "your private key file  [env MILESTONE_KEY]"
-
-
-@dataclass
-class Settings:
-    """Where the ledger and the key are, as decided by options and environment."""
-
-    db_url: str
-    key_path: Path
-    screen: Screen = PLAIN
-
-    def open_ledger(self) -> Ledger:
-        """Open the ledger (it says how to create one when there is none)."""
-        from ledger.ledger import Ledger
-
-        return Ledger.open(self.db_url)
-
-    def load_signer(self) -> Signer:
-        """Load the key that signs this user's commands."""
-        from ledger.signing import load_key_file
-
-        return load_key_file(self.key_path)
-
-
-def default_key_path() -> Path:
-    """The key file used when neither --key nor MILESTONE_KEY says otherwise."""
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("milestone-ledger")) / "key.pem"
-
-
-def db_url(value: str) -> str:
-    """A database URL from a --db value: a bare path is friendlier to type than a URL."""
-    return value if "://" in value else f"sqlite:///{value}"
+__all__ = [
+    "DB_HELP",
+    "DEFAULT_DB",
+    "KEY_HELP",
+    "Settings",
+    "accepting_ledger_options",
+    "answer",
+    "db_url",
+    "default_key_path",
+    "fail",
+    "settings_from",
+    "settings_of",
+]
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -70,8 +54,7 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def fail(error: LedgerError) -> typer.Exit:
     """Print a library error for a person and return the exit to raise."""
-    typer.echo(f"error: {error}", err=True)
-    return typer.Exit(error.exit_code)
+    return typer.Exit(refuse(error, typer.echo))
 
 
 def answer(
@@ -83,41 +66,9 @@ def answer(
 ) -> None:
     """Build the request (refusals of its input are reported like any other), have the
     ledger handle it, print the result, and exit with its status."""
-    from cli import render
-    from ledger import data
-    from ledger.handle import Context, handle
-
-    settings = settings_of(ctx)
-    context = Context(settings.open_ledger, settings.load_signer, progress=progress)
-    try:
-        result = handle(build(), context=context)
-    except LedgerError as error:
-        raise fail(error) from None
-    if context.opened is not None:
-        _warn_if_broken(context.opened)
-    try:
-        # Rendering may write a file (`--out`) or draw, and be refused too (a folder gone).
-        shown = (
-            data.as_json(data.data(result)) if as_json else render.output(result, settings.screen)
-        )
-    except LedgerError as error:
-        raise fail(error) from None
-    if isinstance(shown, bytes):
-        typer.echo(shown, nl=False)  # an image for a pipe: the bytes as they are
-    else:
-        typer.echo(shown, nl=not shown.endswith("\n"))
-    if result.exit_code:
-        raise typer.Exit(result.exit_code)
-
-
-def _warn_if_broken(ledger: Ledger) -> None:
-    if ledger.broken is not None:
-        seq, reason = ledger.broken
-        typer.echo(
-            f"warning: the chain is broken at event #{seq} ({reason}); "
-            "run `milestone verify`. Writes are refused until it is repaired.",
-            err=True,
-        )
+    status = respond(settings_of(ctx), build, echo=typer.echo, as_json=as_json, progress=progress)
+    if status:
+        raise typer.Exit(status)
 
 
 def accepting_ledger_options(function: Callable[..., None]) -> Callable[..., None]:

@@ -81,8 +81,10 @@ def _char_width(ch: str) -> int:
 
 def styled(text: str, style: str, screen: Screen = PLAIN) -> str:
     """`text` in `style` when the screen takes colour."""
+    if not screen.color or not style or not text:
+        return text  # most cells, in most tables: nothing to look up
     codes = [_SGR[word] for word in style.split() if word in _SGR]
-    if not screen.color or not codes or not text:
+    if not codes:
         return text
     return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
 
@@ -102,9 +104,12 @@ def table(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], screen: Scr
     natural = [
         max([width(headers[i]), *(width(row[i][0]) for row in cells)]) for i in range(len(columns))
     ]
+    # The longest word matters only where a column may wrap (`_fit`).
     longest = [
         max([0, *(width(word) for row in cells for word in row[i][0].split())])
-        for i in range(len(columns))
+        if column.wrap
+        else 0
+        for i, column in enumerate(columns)
     ]
     widths = _fit(columns, natural, longest, screen.width)
     if widths is None:

@@ -15,9 +15,10 @@ from cli.screen import PLAIN, Screen
 from cli.tables import Cell, Column, paragraph, status, table
 
 if TYPE_CHECKING:
+    from ledger.audit import Entry
     from ledger.check import Oddity
     from ledger.diff import PlanDiff
-    from ledger.queries import Entry, RfcSummary
+    from ledger.rfcs import RfcSummary
     from ledger.state import KeyInfo
 
 #: From this width on, the recording time is shown to the second, not just its day.

@@ -17,12 +17,11 @@ from events.codec import GENESIS_PREV, body_hash, canonical_bytes, decode_body, 
 from ledger import tree
 from ledger.merkle import TreeState
 from ledger.signing import Signer
-from ledger.signing_pool import sign_in_chunks
 from ledger.state import Recorded
 from ledger.store import StoredEvent, WriteTransaction
 
 if TYPE_CHECKING:
-    from events.catalogue import Fact
+    from events.fact import Fact
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def seal(
     """The events that record `drafts` after the head `after`: encoded, hashed and
     chained, and being signed (a big batch in worker processes while the caller goes
     on; `Sealed.rows` hands the signed rows over as they are ready)."""
-    from events.catalogue import fact_data
+    from events.fact import fact_data
 
     prev = after.hash.hex() if after is not None else GENESIS_PREV
     seq = after.seq if after is not None else 0
@@ -138,6 +137,9 @@ def seal(
         prev = hash_.hex()
     # The chain is made; the signatures (each of one hash) are made meanwhile, in
     # parallel for a big batch, while this process decodes what it stored.
+    # Imported here: the worker pool's modules are no part of a read that imports Draft.
+    from ledger.signing_pool import sign_in_chunks
+
     signatures = sign_in_chunks(signer, [hash_ for _, _, hash_ in bodies])
     events = [
         Recorded(

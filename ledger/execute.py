@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
+from importlib import import_module
 
 from ledger.append import Draft
-from ledger.decisions import governance, milestones
 from ledger.ledger import Ledger
 from ledger.requests import (
     AddKey,
@@ -48,26 +48,29 @@ from ledger.state import PlanState, Recorded
 #: decide(state, request, *, today) -> the facts to record
 Decision = Callable[..., list[Draft]]
 
-DECISIONS: dict[type[Change], Decision] = {
-    DefineMilestone: milestones.define,
-    MoveMilestone: milestones.move,
-    CompleteMilestone: milestones.complete,
-    ReopenMilestone: milestones.reopen,
-    RetitleMilestone: milestones.retitle,
-    LinkMilestone: milestones.link,
-    UnlinkMilestone: milestones.unlink,
-    WithdrawMilestone: milestones.withdraw,
-    RenameMilestone: milestones.rename,
-    ReinstateMilestone: milestones.reinstate,
-    DependMilestone: milestones.depend,
-    UndependMilestone: milestones.undepend,
-    OpenRfc: governance.open_rfc,
-    ApproveRfc: governance.approve_rfc,
-    RejectRfc: governance.reject_rfc,
-    GrantRole: governance.grant_role,
-    RevokeRole: governance.revoke_role,
-    AddKey: governance.add_key,
-    RevokeKey: governance.revoke_key,
+#: Where each change's decision is: its module in `ledger.decisions` and its name there.
+#: The module is imported when a change needs it, so a milestone change builds the models
+#: of milestone facts only.
+DECISIONS: dict[type[Change], tuple[str, str]] = {
+    DefineMilestone: ("milestones", "define"),
+    MoveMilestone: ("milestones", "move"),
+    CompleteMilestone: ("milestones", "complete"),
+    ReopenMilestone: ("milestones", "reopen"),
+    RetitleMilestone: ("milestones", "retitle"),
+    LinkMilestone: ("milestones", "link"),
+    UnlinkMilestone: ("milestones", "unlink"),
+    WithdrawMilestone: ("milestones", "withdraw"),
+    RenameMilestone: ("milestones", "rename"),
+    ReinstateMilestone: ("milestones", "reinstate"),
+    DependMilestone: ("milestones", "depend"),
+    UndependMilestone: ("milestones", "undepend"),
+    OpenRfc: ("governance", "open_rfc"),
+    ApproveRfc: ("governance", "approve_rfc"),
+    RejectRfc: ("governance", "reject_rfc"),
+    GrantRole: ("governance", "grant_role"),
+    RevokeRole: ("governance", "revoke_role"),
+    AddKey: ("governance", "add_key"),
+    RevokeKey: ("governance", "revoke_key"),
 }
 
 
@@ -78,9 +81,11 @@ def decide(request: Change, state: PlanState, *, today: date) -> list[Draft]:
 
 
 def _decision(request: Change) -> Decision:
-    decision = DECISIONS.get(type(request))
-    if decision is None:
+    where = DECISIONS.get(type(request))
+    if where is None:
         raise TypeError(f"no decision for {type(request).__name__}")
+    module, name = where
+    decision: Decision = getattr(import_module(f"ledger.decisions.{module}"), name)
     return decision
 
 

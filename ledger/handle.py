@@ -4,9 +4,9 @@ A front end parses words into a request (`ledger.grammar.parse`), or builds
 one itself, and hands it here with a `Context` saying how to reach the ledger
 and who is acting; it renders the typed result it gets back. Reads answer
 from a view of the ledger; changes go through the one append path
-(`ledger.execute`). What only some requests use (verification, the append
-path, the importer) is imported by their handlers, so a read loads no more
-than it needs.
+(`ledger.execute`). What only some requests use (verification, diffs and checks, the
+append path, the importer) is imported by their handlers, so a read loads no
+more than it needs.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ledger import due, queries
+from ledger import audit, due, queries, rfcs
+from ledger import change_results as cr
 from ledger import requests as rq
 from ledger import results as rs
 from ledger.asof import parse_as_of, parse_instant_text
-from ledger.check import check
-from ledger.diff import diff
 from ledger.proof_handlers import HANDLERS as PROOF_HANDLERS
 from ledger.report_handlers import HANDLERS as REPORT_HANDLERS
 from ledger.rules import require_open_rfc
@@ -90,12 +89,12 @@ def _show(request: rq.ShowMilestone, context: Context) -> rs.MilestoneResult:
 
 
 def _history(request: rq.ShowHistory, context: Context) -> rs.HistoryResult:
-    entries = queries.history(context.ledger, request.code)
+    entries = audit.history(context.ledger, request.code)
     return rs.HistoryResult(code=request.code, entries=entries)
 
 
 def _log(request: rq.ShowLog, context: Context) -> rs.LogResult:
-    entries = queries.log(
+    entries = audit.log(
         context.ledger,
         since=request.since,
         actor=request.actor,
@@ -107,6 +106,8 @@ def _log(request: rq.ShowLog, context: Context) -> rs.LogResult:
 
 
 def _diff(request: rq.DiffPlans, context: Context) -> rs.DiffResult:
+    from ledger.diff import diff
+
     before, after = _view(context, request.before), _view(context, request.after)
     return rs.DiffResult(diff=diff(before, after))
 
@@ -124,6 +125,8 @@ def _upcoming(request: rq.ListUpcoming, context: Context) -> rs.UpcomingResult:
 
 
 def _check(request: rq.CheckPlan, context: Context) -> rs.CheckResult:
+    from ledger.check import check
+
     oddities = check(_view(context, request.as_of))
     return rs.CheckResult(oddities=oddities, strict=request.strict)
 
@@ -141,11 +144,11 @@ def _verify(request: rq.VerifyLedger, context: Context) -> rs.VerifyResult:
 
 
 def _rfc_show(request: rq.ShowRfc, context: Context) -> rs.RfcResult:
-    return rs.RfcResult(rfc=queries.rfc_show(context.ledger, request.rfc))
+    return rs.RfcResult(rfc=rfcs.rfc_show(context.ledger, request.rfc))
 
 
 def _rfc_list(request: rq.ListRfcs, context: Context) -> rs.RfcListResult:
-    return rs.RfcListResult(rfcs=queries.rfc_list(context.ledger))
+    return rs.RfcListResult(rfcs=rfcs.rfc_list(context.ledger))
 
 
 def _key_list(request: rq.ListKeys, context: Context) -> rs.KeyListResult:
@@ -157,14 +160,14 @@ def _preview_approval(request: rq.PreviewApproval, context: Context) -> rs.Appro
     # The same refusal the approval itself would give, before anyone is asked to confirm.
     require_open_rfc(ledger.state(), request.rfc, "approved")
     return rs.ApprovalPreviewResult(
-        rfc=queries.rfc_show(ledger, request.rfc), version=request.version, head=ledger.length
+        rfc=rfcs.rfc_show(ledger, request.rfc), version=request.version, head=ledger.length
     )
 
 
 # --- changes ------------------------------------------------------------------------------------
 
 
-def _record(request: rq.Change, context: Context) -> rs.RecordedResult:
+def _record(request: rq.Change, context: Context) -> cr.RecordedResult:
     from ledger.execute import record
 
     ledger = context.ledger
@@ -177,7 +180,7 @@ def _record(request: rq.Change, context: Context) -> rs.RecordedResult:
         expect_head=context.expect_head,
     )
     states = {rfc_id: rfc.state for rfc_id, rfc in ledger.state().rfcs.items()}
-    return rs.RecordedResult(events=events, rfc_states=states)
+    return cr.RecordedResult(events=events, rfc_states=states)
 
 
 def _import_options(request: rq.ImportFile, context: Context) -> ImportOptions:
@@ -193,13 +196,13 @@ def _import_options(request: rq.ImportFile, context: Context) -> ImportOptions:
     }
 
 
-def _import_revision(request: rq.ImportRevision, context: Context) -> rs.ImportResult:
+def _import_revision(request: rq.ImportRevision, context: Context) -> cr.ImportResult:
     from ledger.importer import import_revision_file
 
     return import_revision_file(path=request.path, **_import_options(request, context))
 
 
-def _import_export(request: rq.ImportExport, context: Context) -> rs.ImportResult:
+def _import_export(request: rq.ImportExport, context: Context) -> cr.ImportResult:
     from ledger.importer_p6 import import_export_file
 
     options = _import_options(request, context)

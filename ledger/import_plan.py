@@ -37,6 +37,7 @@ from typing import Literal, Required, TypedDict
 from events.catalogue import ChangeRecordRow, RevisionImported, fact_data
 from ledger.append import Draft
 from ledger.asof import parse_instant_text
+from ledger.change_results import IMPORT_COUNTS, ImportResult, PlannedEvent
 from ledger.describe import describe_fact
 from ledger.errors import InvalidInput, Refused
 from ledger.execute import append
@@ -47,7 +48,6 @@ from ledger.import_targets import TargetPlan
 from ledger.ldm564 import ChangeRecordEntry
 from ledger.ledger import Ledger
 from ledger.requests import Needs
-from ledger.results import IMPORT_COUNTS, ImportResult, PlannedEvent
 from ledger.signing import Signer
 from ledger.state import PlanState
 from ledger.timeline import holds_events_after, next_change, plan_at

@@ -14,13 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Unpack
 
+from ledger.change_results import ImportResult
 from ledger.errors import DocumentError
 from ledger.files import read_document
 from ledger.import_plan import ImportOptions, PlanSource, digest, import_plan
 from ledger.import_targets import target_plan
 from ledger.ldm564 import parse_revision
 from ledger.requests import ImportRevision
-from ledger.results import ImportResult
 
 
 def read_revision_file(path: Path) -> str:

@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Unpack
 
+from ledger.change_results import ImportResult
 from ledger.errors import Refused
 from ledger.import_plan import ImportOptions, PlanSource, digest, import_plan
 from ledger.import_targets import target_plan
@@ -35,7 +36,6 @@ from ledger.p6 import RUBIN, parse_p6_export, read_export_bytes
 from ledger.p6_model import Levels, P6Export
 from ledger.p6_plan import export_revision
 from ledger.requests import ImportExport
-from ledger.results import ImportResult
 from ledger.rules import require_no_cycle
 
 

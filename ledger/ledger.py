@@ -77,7 +77,7 @@ class Ledger:
     ) -> Ledger:
         """Create a ledger: the genesis event names `actor` admin with `signer`'s key,
         and grants that actor the editor and approver roles too."""
-        from events.catalogue import LedgerCreated, RoleGranted
+        from events.admin_facts import LedgerCreated, RoleGranted
 
         ledger = cls(Store.open(url, create=True), clock=clock)
         ledger.refresh()

@@ -6,9 +6,9 @@ apart so that a plan or log read loads none of this.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ledger.frozen import frozen_type
 from ledger.results import Result
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ledger.witness import Cosigned
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class CheckpointResult(Result):
     """One checkpoint: signed now, or kept from an RFC's approval."""
 
@@ -30,7 +30,7 @@ class CheckpointResult(Result):
         return self.checkpoint
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class KeyLineResult(Result):
     """The verifier key that checks checkpoints a key signs for this ledger."""
 
@@ -43,7 +43,7 @@ class KeyLineResult(Result):
         return {"key_line": self.key_line, "origin": self.origin}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class CheckpointListResult(Result):
     """The checkpoints kept from RFC approvals."""
 
@@ -55,7 +55,7 @@ class CheckpointListResult(Result):
         return self.checkpoints
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ProofResult(Result):
     """An inclusion or consistency proof, as the file an auditor keeps."""
 
@@ -67,7 +67,7 @@ class ProofResult(Result):
         return self.proof.data()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ProofCheckResult(Result):
     """What a proof, checked offline, showed."""
 
@@ -79,7 +79,7 @@ class ProofCheckResult(Result):
         return self.check
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class CosignResult(Result):
     """A checkpoint a witness has just cosigned."""
 

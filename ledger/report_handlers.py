@@ -3,6 +3,8 @@
 Each folds the views its request names (an as-of point, a compare point, the two points of
 a slip, all limited by `--known-at`) and calls one pure report function of
 `ledger.reports`. Nothing here draws: the result carries the report to the front end.
+Each handler imports its report function when it runs: a command that asks for no report
+loads none.
 """
 
 from __future__ import annotations
@@ -14,11 +16,6 @@ from typing import TYPE_CHECKING, Any
 from ledger import report_results as rr
 from ledger import requests as rq
 from ledger.asof import parse_as_of, parse_instant_text
-from ledger.reports.burndown import burndown
-from ledger.reports.celebrate import celebrate
-from ledger.reports.gantt import gantt
-from ledger.reports.graph import graph
-from ledger.reports.slip import slip
 from ledger.requests.reports import pixels
 
 if TYPE_CHECKING:
@@ -37,6 +34,8 @@ def view_of(context: Context, selector: str | None, known_at: str | None) -> Vie
 
 def chart_burndown(request: rq.ChartBurndown, context: Context) -> rr.ChartResult:
     """The burndown as of --as-of, against the forecasts at --compare."""
+    from ledger.reports.burndown import burndown
+
     view = view_of(context, request.as_of, request.known_at)
     other = None if request.compare is None else view_of(context, request.compare, request.known_at)
     report = burndown(
@@ -52,6 +51,8 @@ def chart_burndown(request: rq.ChartBurndown, context: Context) -> rr.ChartResul
 
 def chart_gantt(request: rq.ChartGantt, context: Context) -> rr.ChartResult:
     """The Gantt rows of every Level-2 milestone, or of the --release ones."""
+    from ledger.reports.gantt import gantt
+
     view = view_of(context, request.as_of, request.known_at)
     report = gantt(
         state=view.state,
@@ -63,6 +64,8 @@ def chart_gantt(request: rq.ChartGantt, context: Context) -> rr.ChartResult:
 
 
 def _slip(request: rq.ChartSlip | rq.ShowSlip, context: Context) -> Any:
+    from ledger.reports.slip import slip
+
     before = view_of(context, request.before, request.known_at)
     after = view_of(context, request.after, request.known_at)
     return slip(
@@ -98,6 +101,8 @@ def _since(request: rq.Celebrate, context: Context, view: View) -> str:
 
 def show_celebration(request: rq.Celebrate, context: Context) -> rr.CelebrationResult:
     """The completions since --since, with when each was recorded."""
+    from ledger.reports.celebrate import celebrate
+
     view = view_of(context, request.as_of, request.known_at)
     since = _since(request, context, view)
     seqs = [
@@ -112,6 +117,8 @@ def show_celebration(request: rq.Celebrate, context: Context) -> rr.CelebrationR
 
 def show_graph(request: rq.ShowGraph, context: Context) -> rr.GraphResult:
     """The dependency graph, with the predecessor links the plan records."""
+    from ledger.reports.graph import graph
+
     view = view_of(context, request.as_of, request.known_at)
     links = {code: m.depends for code, m in view.state.milestones.items() if m.depends}
     report = graph(

@@ -8,9 +8,9 @@ writers), so the same result becomes a file at a terminal and an upload in Slack
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ledger.frozen import frozen_type
 from ledger.results import Result
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ledger.reports.slip import Slip
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ChartResult(Result):
     """A chart to draw (burndown, Gantt or slip), where to write it and at what size."""
 
@@ -35,7 +35,7 @@ class ChartResult(Result):
         return self.chart
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class SlipResult(Result):
     """The slip report as a table (or CSV, or a file)."""
 
@@ -49,7 +49,7 @@ class SlipResult(Result):
         return self.slip
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class CelebrationResult(Result):
     """Completions to celebrate, as a table (or a Markdown or HTML file)."""
 
@@ -62,7 +62,7 @@ class CelebrationResult(Result):
         return self.celebration
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class GraphResult(Result):
     """The dependency graph, as DOT text (or a file Graphviz draws)."""
 

@@ -7,14 +7,17 @@ query returned; `content` is that value, which `--json` prints as it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ledger.frozen import Frozen, frozen_type
+
 if TYPE_CHECKING:
+    from ledger.audit import Entry
     from ledger.check import Oddity
     from ledger.diff import PlanDiff
-    from ledger.queries import Entry, MilestoneDetail, MilestoneRow, Plan, RfcSummary
-    from ledger.state import KeyInfo, Recorded
+    from ledger.queries import MilestoneDetail, MilestoneRow, Plan
+    from ledger.rfcs import RfcSummary
+    from ledger.state import KeyInfo
     from ledger.verify import Report
     from ledger.verify_tree import TreeReport
 
@@ -23,8 +26,8 @@ if TYPE_CHECKING:
 ODDITIES_FOUND = 11
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Result:
+@frozen_type
+class Result(Frozen):
     """An answer of the ledger."""
 
     @property
@@ -38,7 +41,7 @@ class Result:
         return 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class PlanResult(Result):
     """The plan at one point, and the form it was asked for in."""
 
@@ -51,7 +54,7 @@ class PlanResult(Result):
         return self.plan
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class MilestoneResult(Result):
     """One milestone in full."""
 
@@ -63,7 +66,7 @@ class MilestoneResult(Result):
         return self.detail
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class HistoryResult(Result):
     """The audit trail of one milestone."""
 
@@ -76,7 +79,7 @@ class HistoryResult(Result):
         return self.entries
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class LogResult(Result):
     """Events of the log."""
 
@@ -88,7 +91,7 @@ class LogResult(Result):
         return self.entries
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class DiffResult(Result):
     """What changed between two points."""
 
@@ -100,7 +103,7 @@ class DiffResult(Result):
         return self.diff
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class LateResult(Result):
     """Milestones past their forecast and not done, as of `as_of` (judged on `today`)."""
 
@@ -114,7 +117,7 @@ class LateResult(Result):
         return self.rows
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class UpcomingResult(Result):
     """Milestones due within the next `days` days: from `start` through `until` (ISO days)."""
 
@@ -129,7 +132,7 @@ class UpcomingResult(Result):
         return self.rows
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class CheckResult(Result):
     """Oddities found in the plan; `strict` when finding any is a failure."""
 
@@ -147,7 +150,7 @@ class CheckResult(Result):
         return ODDITIES_FOUND if self.strict and self.oddities else 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class VerifyResult(Result):
     """The outcome of verifying the stored log."""
 
@@ -167,7 +170,7 @@ class VerifyResult(Result):
         return 0 if self.report.ok else 8
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RfcResult(Result):
     """One RFC and the changes proposed under it."""
 
@@ -179,7 +182,7 @@ class RfcResult(Result):
         return self.rfc
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RfcListResult(Result):
     """Every RFC."""
 
@@ -191,7 +194,7 @@ class RfcListResult(Result):
         return self.rfcs
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class KeyListResult(Result):
     """The registered keys."""
 
@@ -203,7 +206,7 @@ class KeyListResult(Result):
         return self.keys
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ApprovalPreviewResult(Result):
     """What approving an open RFC would make take effect, as of the head `head`."""
 
@@ -215,114 +218,3 @@ class ApprovalPreviewResult(Result):
     def content(self) -> RfcSummary:
         """The RFC and its proposals."""
         return self.rfc
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecordedResult(Result):
-    """What a change recorded, with each RFC's state just after (to say what is in effect)."""
-
-    events: list[Recorded]
-    rfc_states: dict[str, str]
-
-    @property
-    def content(self) -> list[Recorded]:
-        """The events recorded."""
-        return self.events
-
-
-#: Counts an import keeps in its `revision.imported` fact, by the event type each one counts.
-IMPORT_COUNTS = {
-    "milestone.defined": "defined",
-    "milestone.renamed": "renamed",
-    "milestone.retitled": "retitled",
-    "milestone.linked": "linked",
-    "milestone.unlinked": "unlinked",
-    "milestone.withdrawn": "withdrawn",
-    "milestone.reinstated": "reinstated",
-    "milestone.baseline_moved": "baseline_moved",
-    "milestone.forecast_moved": "forecast_moved",
-    "milestone.completed": "completed",
-    "milestone.reopened": "reopened",
-    "milestone.depends": "depends",
-    "milestone.independent": "independent",
-    "rfc.opened": "rfcs_opened",
-    "rfc.approved": "rfcs_approved",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedEvent:
-    """An event a dry run would append: its type, subject, when it would take effect, under
-    which RFC, and what it says."""
-
-    type: str
-    subject: str
-    effective: str
-    rfc: str | None
-    summary: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImportResult(Result):
-    """What an import did: the events it appended (none when there was nothing to do), or
-    with `dry_run` the events it would append (`planned`).
-
-    `label` names the source for people ("LDM-564 of 2019-05-20", "P6 export of
-    2019-04-30"). `restored_at` is the instant at which the import restored the plan that
-    later changes were made on, when the ledger held any (see `ledger.import_plan`).
-    """
-
-    source: str
-    label: str
-    document_date: str
-    effective: str
-    sha256: str
-    rfc: str | None
-    events: list[Recorded]
-    counts: dict[str, int]
-    already_imported: bool = False
-    dry_run: bool = False
-    planned: list[PlannedEvent] = field(default_factory=list)
-    restored_at: str | None = None
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def content(self) -> ImportResult:
-        """The whole result."""
-        return self
-
-    def summary(self) -> str:
-        """A few lines for a person: what was appended (or would be), or why nothing was."""
-        head = f"{self.source} ({self.label})"
-        if self.already_imported:
-            first = f" as event #{self.events[0].seq}" if self.events else ""
-            return f"{head} was already imported{first}; nothing appended."
-        if not self.events and not self.planned:
-            return f"{head}: the ledger's plan already matches it; nothing appended."
-        kinds = ", ".join(
-            f"{name.replace('_', ' ')} {self.counts[name]}"
-            for name in IMPORT_COUNTS.values()
-            if self.counts.get(name)
-        )
-        under = f" under {self.rfc}" if self.rfc else " (no RFC)"
-        if self.dry_run:
-            first = f"dry run: importing {head} would append {len(self.planned)} events"
-        else:
-            first = f"imported {head} as events #{self.events[0].seq}-#{self.events[-1].seq}"
-        lines = [f"{first}, effective {self.effective[:10]}{under}", f"  {kinds}"]
-        if self.restored_at is not None:
-            lines.append(
-                f"  later changes were already recorded: {self.counts.get('restoring', 0)} "
-                f"events restore the plan they were made on, just before them, at "
-                f"{self.restored_at}"
-            )
-        lines += [f"  warning: {warning}" for warning in self.warnings]
-        lines += [f"  note: {note}" for note in self.notes]
-        if self.dry_run:
-            lines += [
-                f"  would record ({p.effective[:10]}{', ' + p.rfc if p.rfc else ''}): {p.summary}"
-                for p in self.planned
-            ]
-            lines.append("nothing appended (dry run)")
-        return "\n".join(lines)

@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typer
+
+from ledger.demo import build_demo
 
 #: Commands that leave the process (`serve` becomes the bot, `web` the web view): only
 #: their refusals are run.
@@ -286,3 +289,37 @@ def argv_lists(
         if rng.random() < 0.05:
             env["NO_COLOR"] = "1"
         yield argv, env
+
+
+def demo_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The demo ledger in `tmp_path` (the working folder, with HOME and no MILESTONE_
+    settings), its key, and files to name: empty, binary, deeply nested, missing."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for name in ("MILESTONE_DB_URL", "MILESTONE_KEY", "NO_COLOR", "COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
+    ledger, _ = build_demo(directory=tmp_path)
+    ledger.close()
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "nested.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    files = {
+        "empty": tmp_path / "empty.txt",
+        "binary": tmp_path / "binary.bin",
+        "nested": tmp_path / "nested.jsonl",
+        "folder": Path("."),
+        "missing": tmp_path / "missing" / "x.txt",
+        "key": tmp_path / "demo-key.pem",
+        "public key": tmp_path / "demo-key.pub",
+        "database": tmp_path / "demo.db",
+    }
+    return World(
+        folder=tmp_path,
+        db=f"sqlite:///{tmp_path / 'demo.db'}",
+        key=tmp_path / "demo-key.pem",
+        codes=("LDM-503-01", "LDM-503-02", "DM-DAX-1", "DM-SQRE-1", "DM-AP-1", "DM-AP-2"),
+        rfcs=("RFC-100", "RFC-101"),
+        versions=("v1.0", "v1.1"),
+        files=files,
+    )

@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 import typer.main
 import typer.testing
-from argv_fuzz import World, argv_lists, command_table
+from argv_fuzz import World, argv_lists, command_table, demo_world
 from typer.testing import CliRunner
 
 from cli.app import app
-from ledger.demo import build_demo
 
 LISTS = 5000
 #: Words of libraries that must never reach a person in place of ours.
@@ -30,35 +29,7 @@ LEAKS = ("Traceback (most recent call last)", "Input should be", "Value error,",
 @pytest.fixture
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     """The demo ledger, its key, and files to name."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    for name in ("MILESTONE_DB_URL", "MILESTONE_KEY", "NO_COLOR", "COLUMNS"):
-        monkeypatch.delenv(name, raising=False)
-    ledger, _ = build_demo(directory=tmp_path)
-    ledger.close()
-    (tmp_path / "empty.txt").write_text("")
-    (tmp_path / "binary.bin").write_bytes(bytes(range(256)) * 4)
-    (tmp_path / "nested.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n")
-    files = {
-        "empty": tmp_path / "empty.txt",
-        "binary": tmp_path / "binary.bin",
-        "nested": tmp_path / "nested.jsonl",
-        "folder": Path("."),
-        "missing": tmp_path / "missing" / "x.txt",
-        "key": tmp_path / "demo-key.pem",
-        "public key": tmp_path / "demo-key.pub",
-        "database": tmp_path / "demo.db",
-    }
-    return World(
-        folder=tmp_path,
-        db=f"sqlite:///{tmp_path / 'demo.db'}",
-        key=tmp_path / "demo-key.pem",
-        codes=("LDM-503-01", "LDM-503-02", "DM-DAX-1", "DM-SQRE-1", "DM-AP-1", "DM-AP-2"),
-        rfcs=("RFC-100", "RFC-101"),
-        versions=("v1.0", "v1.1"),
-        files=files,
-    )
+    return demo_world(tmp_path, monkeypatch)
 
 
 def test_generated_argument_lists_never_end_in_a_traceback(world, monkeypatch):

@@ -28,11 +28,12 @@ from plan_shapes import document_plan, ledger_plan
 
 from events import format_instant
 from ledger.asof import NOW, parse_as_of
+from ledger.change_results import ImportResult
 from ledger.check import check
 from ledger.importer import import_revision_file
 from ledger.ledger import Ledger
-from ledger.queries import plan, rfc_list
-from ledger.results import ImportResult
+from ledger.queries import plan
+from ledger.rfcs import rfc_list
 from ledger.signing import Signer, generate_key_file
 from ledger.verify import verify_rows
 

@@ -84,13 +84,15 @@ def test_the_console_script_knows_which_command_it_is_asked_for(argv, path):
 
 
 def test_a_command_run_by_the_console_script_answers_as_the_whole_app_does(open_ledger, db_url):
-    """`main` builds only the command asked for; what it prints is the same."""
+    """`main` builds only the command asked for; what it prints is the same. (An option
+    given twice is left to Typer by `cli.direct`, so this command line reaches the app.)"""
     from typer.testing import CliRunner
 
     from cli.app import app
 
     screen = {"COLUMNS": "100", "NO_COLOR": "1"}
-    whole = CliRunner().invoke(app, ["--db", db_url, "log", "--limit", "3"], env=screen)
+    words = ["log", "--limit", "5", "--limit", "3"]
+    whole = CliRunner().invoke(app, ["--db", db_url, *words], env=screen)
     code = (
         "import sys; sys.argv = ['milestone', *sys.argv[1:]]\n"
         "from cli.app import app, main\n"
@@ -98,7 +100,7 @@ def test_a_command_run_by_the_console_script_answers_as_the_whole_app_does(open_
         "print('COMMANDS', [info.name for info in app.registered_commands])\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, "--db", db_url, "log", "--limit", "3"],
+        [sys.executable, "-c", code, "--db", db_url, *words],
         capture_output=True,
         text=True,
         timeout=60,
@@ -130,3 +132,31 @@ def test_a_command_that_draws_does_import_matplotlib(open_ledger, db_url, tmp_pa
     assert _loaded("--db", db_url, "chart", "burndown", "--out", out, watched=("matplotlib",)) == (
         "['matplotlib']"
     )
+
+
+def test_the_stored_root_help_is_what_the_typer_app_prints():
+    """`milestone --help` prints `cli/root_help.txt`; after a change to a command or its
+    help, `python -m cli.root_help` writes it again."""
+    from cli import root_help
+
+    assert root_help.STORED.read_text(encoding="utf-8") == root_help.current()
+
+
+@pytest.mark.parametrize("columns", ["80", "200", "60"])
+def test_the_console_script_prints_the_root_help_typer_prints_at_any_width(columns):
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "milestone"
+    typer_code = "import sys; sys.argv = ['milestone', '--help']; from cli.app import app; app()"
+    screen = {**os.environ, "COLUMNS": columns}
+
+    printed = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, env=screen, timeout=60
+    )
+    typer_printed = subprocess.run(
+        [sys.executable, "-c", typer_code], capture_output=True, text=True, env=screen, timeout=60
+    )
+
+    assert printed.returncode == typer_printed.returncode == 0
+    assert printed.stdout == typer_printed.stdout
+    assert "Reading the plan:" in printed.stdout

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from events.catalogue import (
-    KeyRegistered,
-    KeyRevoked,
-    RfcApproved,
-    RfcOpened,
-    RfcRejected,
-    RoleGranted,
-    RoleRevoked,
-)
+from events.admin_facts import KeyRegistered, KeyRevoked, RoleGranted, RoleRevoked
+from events.governance_facts import RfcApproved, RfcOpened, RfcRejected
 from ledger.append import Draft
 from ledger.errors import NotFound, Refused
 from ledger.requests import (

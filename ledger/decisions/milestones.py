@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from events.catalogue import (
+from events.milestone_facts import (
     BaselineMoved,
     ForecastMoved,
     MilestoneCompleted,

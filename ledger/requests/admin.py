@@ -3,7 +3,6 @@ P6 exports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -20,6 +19,7 @@ from ledger.checks import (
     check_version,
 )
 from ledger.errors import InvalidInput
+from ledger.frozen import frozen_type
 from ledger.requests.base import Change, Needs, Read, arg, opt
 from ledger.requests.reads import PreviewApproval
 
@@ -27,7 +27,7 @@ RFC_ID_HELP = "RFC id, e.g. RFC-781"
 ROLE_HELP = "editor, approver or admin"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class OpenRfc(Change):
     """Open an RFC, under which changes can be proposed."""
 
@@ -46,7 +46,7 @@ class OpenRfc(Change):
         return Needs("approver", "open RFCs")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ApproveRfc(Change):
     """Approve an open RFC: its proposed changes take effect."""
 
@@ -71,7 +71,7 @@ class ApproveRfc(Change):
         return PreviewApproval(rfc=self.rfc, version=self.version)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RejectRfc(Change):
     """Reject an open RFC: its proposed changes never take effect."""
 
@@ -91,7 +91,7 @@ class RejectRfc(Change):
         return Needs("approver", "reject RFCs")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RoleChange(Change):
     """A change to the roles an actor holds (admin)."""
 
@@ -108,7 +108,7 @@ class RoleChange(Change):
         return Needs("admin", "change roles")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class GrantRole(RoleChange):
     """Give an actor a role (editor, approver or admin)."""
 
@@ -119,7 +119,7 @@ class GrantRole(RoleChange):
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RevokeRole(RoleChange):
     """Take a role from an actor."""
 
@@ -127,7 +127,7 @@ class RevokeRole(RoleChange):
     EXAMPLES = ("ungrant bob editor",)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class AddKey(Change):
     """Register a public key for an actor (admin).
 
@@ -150,7 +150,7 @@ class AddKey(Change):
         return Needs("admin", "register keys")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RevokeKey(Change):
     """Revoke a key: nothing it signs afterwards verifies."""
 
@@ -169,7 +169,7 @@ class RevokeKey(Change):
         return Needs("admin", "revoke keys")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ImportFile(Change):
     """A source file to import, by an admin: the file, the date its changes take effect on
     (default: the date the source states) and whether to list the events instead."""
@@ -188,7 +188,7 @@ class ImportFile(Change):
         return self.NEEDS
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ImportRevision(ImportFile):
     """Import an LDM-564 revision: append the events that make the plan as of its date
     equal to it (admin). Importing the same file again appends nothing; with `dry_run`
@@ -198,7 +198,7 @@ class ImportRevision(ImportFile):
     NEEDS: ClassVar[Needs] = Needs("admin", "import document revisions")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ImportExport(ImportFile):
     """Import a Primavera P6 export (CSV or XLS): append the events that make the plan as
     of its date equal to the export's (admin). `rfc` names the RFC that approved them, as a

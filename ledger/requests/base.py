@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from ledger.frozen import Frozen, frozen_type
+
 if TYPE_CHECKING:
     from ledger.rules import RfcNeed
 
@@ -93,8 +95,8 @@ class Needs:
     doing: str = ""  # this change, for a refusal that lacks an RFC: "defining DM-AP-18"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Request:
+@frozen_type
+class Request(Frozen):
     """A command as data: what someone asked of the ledger, already checked for form."""
 
     #: The words that name it in the shared grammar, e.g. ("rfc", "approve"); none for a
@@ -108,12 +110,12 @@ class Request:
         object.__setattr__(self, name, value)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class Read(Request):
     """A question: answered from a view of the ledger; it records nothing."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class Change(Request):
     """A change to the ledger: decided against the state at the head, recorded signed."""
 

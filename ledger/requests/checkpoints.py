@@ -8,16 +8,15 @@ made by `cli` alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ledger.checks import check_rfc_id
 from ledger.errors import InvalidInput
+from ledger.frozen import frozen_type
 from ledger.requests.base import Read, Request, arg, flag, opt
 
 FILE = "FILE"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ShowCheckpoint(Read):
     """Print a checkpoint of the ledger now, signed by your key: its size and Merkle root.
 
@@ -38,7 +37,7 @@ class ShowCheckpoint(Read):
             raise InvalidInput("--key-line prints your verifier key; leave out --rfc")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ListCheckpoints(Read):
     """List the checkpoints signed at RFC approvals, and who cosigned them."""
 
@@ -46,7 +45,7 @@ class ListCheckpoints(Read):
     EXAMPLES = ("checkpoints",)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class Prove(Read):
     """Prove an event is in a checkpoint, or that a checkpoint extends an older one.
 
@@ -95,7 +94,7 @@ class Prove(Read):
             raise InvalidInput(f"an event's seq is a whole number from 1, not {self.seq}")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class VerifyProof(Read):
     """Check a proof offline, with only the proof, its checkpoints and the keys you trust.
 
@@ -110,7 +109,7 @@ class VerifyProof(Read):
     old: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class Cosign(Request):
     """Cosign a checkpoint as a witness, once it extends the last one this witness cosigned.
 

@@ -3,7 +3,6 @@ reinstate, depend."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,6 +16,7 @@ from ledger.checks import (
     looks_like_date,
 )
 from ledger.errors import InvalidInput
+from ledger.frozen import frozen_type
 from ledger.requests.base import Change, Needs, arg, flag, many, opt
 from ledger.requests.reads import CODE_HELP
 
@@ -35,7 +35,7 @@ def _reason(reason: str | None) -> str | None:
     return None if not reason else check_text(reason, what="reason", limit=MAX_REASON)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class MilestoneChange(Change):
     """A change to one milestone, by an editor; made under the RFC its --rfc names."""
 
@@ -57,7 +57,7 @@ class MilestoneChange(Change):
         return rfc
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class DefineMilestone(MilestoneChange):
     """Add a milestone to the plan."""
 
@@ -99,7 +99,7 @@ class DefineMilestone(MilestoneChange):
         self._set("rfc", _rfc(self.rfc))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class MoveMilestone(MilestoneChange):
     """Move a milestone's forecast date, or with --baseline its baseline (which needs an RFC)."""
 
@@ -130,7 +130,7 @@ class MoveMilestone(MilestoneChange):
         return Needs("editor", "move milestones", "always" if self.baseline else "no", doing)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class CompleteMilestone(MilestoneChange):
     """Mark a milestone done."""
 
@@ -143,7 +143,7 @@ class CompleteMilestone(MilestoneChange):
         self._set("on", check_date(self.on, what="completion date"))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ReopenMilestone(MilestoneChange):
     """Mark a completed milestone as not done after all."""
 
@@ -156,7 +156,7 @@ class ReopenMilestone(MilestoneChange):
         self._set("reason", check_text(self.reason, what="reason", limit=MAX_REASON))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RetitleMilestone(MilestoneChange):
     """Change a milestone's title."""
 
@@ -170,7 +170,7 @@ class RetitleMilestone(MilestoneChange):
         self._set("rfc", _rfc(self.rfc))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class Membership(MilestoneChange):
     """A change to which Level-2 milestone a Level-3 milestone is under."""
 
@@ -181,7 +181,7 @@ class Membership(MilestoneChange):
         self._set("rfc", _rfc(self.rfc))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class LinkMilestone(Membership):
     """Put a Level-3 milestone under a Level-2 milestone."""
 
@@ -189,7 +189,7 @@ class LinkMilestone(Membership):
     EXAMPLES = ("link DM-AP-18 LDM-503-06 --rfc RFC-781",)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class UnlinkMilestone(Membership):
     """Take a Level-3 milestone out of a Level-2 milestone."""
 
@@ -197,7 +197,7 @@ class UnlinkMilestone(Membership):
     EXAMPLES = ("unlink DM-AP-18 LDM-503-05 --rfc RFC-781",)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class WithdrawMilestone(MilestoneChange):
     """Take a milestone out of the plan (its history stays)."""
 
@@ -211,7 +211,7 @@ class WithdrawMilestone(MilestoneChange):
         self._set("rfc", _rfc(self.rfc))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class RenameMilestone(MilestoneChange):
     """Give a milestone a new code; the old code stays as an alias."""
 
@@ -226,7 +226,7 @@ class RenameMilestone(MilestoneChange):
         self._set("rfc", _rfc(self.rfc))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ReinstateMilestone(MilestoneChange):
     """Bring a withdrawn milestone back into the plan, as it was when it left."""
 
@@ -240,7 +240,7 @@ class ReinstateMilestone(MilestoneChange):
         self._set("rfc", _rfc(self.rfc))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class Dependency(MilestoneChange):
     """A change to which milestone another one waits for."""
 
@@ -252,7 +252,7 @@ class Dependency(MilestoneChange):
         self._set("rfc", _rfc(self.rfc))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class DependMilestone(Dependency):
     """Record that a milestone waits for another one (its predecessor)."""
 
@@ -260,7 +260,7 @@ class DependMilestone(Dependency):
     EXAMPLES = ("depend LDM-503-11a --on DM-NCSA-20", "depend DM-AP-18 --on DM-AP-17")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class UndependMilestone(Dependency):
     """Record that a milestone no longer waits for another one."""
 

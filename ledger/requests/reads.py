@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ledger.checks import check_count, check_event_type, check_rfc_id
+from ledger.frozen import frozen_type
 from ledger.requests.base import Read, arg, flag, opt
 
 AS_OF_HELP = "as of a date, instant, RFC-n, vX.Y or '#seq' (default: now)"
@@ -12,7 +11,7 @@ CODE_HELP = "milestone code, e.g. DM-AP-18"
 PLAN_FORMATS = ("table", "json", "csv", "md", "tex")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ShowPlan(Read):
     """Show the plan: Level-2 milestones with their Level-3 milestones."""
 
@@ -27,7 +26,7 @@ class ShowPlan(Read):
     format: str = opt("output format", default="table", choices=PLAN_FORMATS, cli_only=True)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ShowMilestone(Read):
     """Show one milestone: dates, status, members, pending changes."""
 
@@ -40,7 +39,7 @@ class ShowMilestone(Read):
     as_of: str | None = opt(AS_OF_HELP, metavar="WHEN")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ShowHistory(Read):
     """The audit trail of a milestone: who, when, what, which RFC, signature status."""
 
@@ -49,7 +48,7 @@ class ShowHistory(Read):
     code: str = arg(CODE_HELP)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ShowLog(Read):
     """The event log, optionally filtered."""
 
@@ -72,7 +71,7 @@ class ShowLog(Read):
         self._set("event_type", check_event_type(self.event_type))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class DiffPlans(Read):
     """What changed in the plan between two as-of points."""
 
@@ -85,7 +84,7 @@ class DiffPlans(Read):
     after: str = arg("the later point (same forms; 'now' for now)")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ListLate(Read):
     """Milestones not done whose forecast date has passed."""
 
@@ -97,7 +96,7 @@ class ListLate(Read):
     as_of: str | None = opt(AS_OF_HELP, metavar="WHEN")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ListUpcoming(Read):
     """Milestones not done that are due in the next days (from today, or the --as-of day)."""
 
@@ -114,7 +113,7 @@ class ListUpcoming(Read):
         check_count(self.days, what="--days", most=36_525)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class CheckPlan(Read):
     """Oddities in the plan (Level-2 done with Level-3 open, due-date inversions, late
     completions, unapplicable events)."""
@@ -130,7 +129,7 @@ class CheckPlan(Read):
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class VerifyLedger(Read):
     """Verify every event's hash, chain link, signature, key and index columns; exit
     status 0 only when all holds."""
@@ -150,7 +149,7 @@ class VerifyLedger(Read):
         check_count(self.expect_length, what="--expect-length")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ShowRfc(Read):
     """Show an RFC and every change proposed under it."""
 
@@ -159,7 +158,7 @@ class ShowRfc(Read):
     rfc: str = arg("RFC id, e.g. RFC-781")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ListRfcs(Read):
     """List the RFCs and their states."""
 
@@ -167,12 +166,12 @@ class ListRfcs(Read):
     EXAMPLES = ("rfc list",)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ListKeys(Read):
     """List the keys registered in the ledger."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class PreviewApproval(Read):
     """What approving an open RFC would do: the changes proposed under it, and the head
     the approval would follow. Refused, like the approval, unless the RFC is open."""

@@ -9,11 +9,11 @@ before any ledger is opened. `--size WxH` is the image's size in pixels.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ledger.charts import formats
 from ledger.errors import InvalidInput
+from ledger.frozen import frozen_type
 from ledger.requests.base import Read, arg, flag, many, opt
 from ledger.requests.reads import AS_OF_HELP
 
@@ -54,7 +54,7 @@ def pixels(size: str | None) -> tuple[int, int] | None:
     return width, height
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ChartBurndown(Read):
     """Draw the burndown: milestones due by the baseline, by the forecast (and by the
     forecast as it stood at --compare), and completed, cumulative over time."""
@@ -79,7 +79,7 @@ class ChartBurndown(Read):
         self._set("out", formats.check_out(self.out, allowed=formats.BURNDOWN, what="a burndown"))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ChartGantt(Read):
     """Draw the Level-2 milestones on a time line: baseline, forecast and completion,
     optionally each followed by its Level-3 milestones; as an image or as LaTeX."""
@@ -104,7 +104,7 @@ class ChartGantt(Read):
         self._set("out", formats.check_out(self.out, allowed=formats.GANTT, what="a Gantt chart"))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ChartSlip(Read):
     """Draw how far each milestone's forecast moved between two points of the plan, an
     arrow a milestone, largest slip at the top."""
@@ -127,7 +127,7 @@ class ChartSlip(Read):
         self._set("out", formats.check_out(self.out, allowed=formats.SLIP, what="a slip chart"))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ShowSlip(Read):
     """For every milestone, its forecast at two points and the slip in days between them,
     largest slip first; then those added and removed."""
@@ -152,7 +152,7 @@ class ShowSlip(Read):
         self._set("out", formats.check_out(self.out, allowed=formats.SLIP, what="a slip report"))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class Celebrate(Read):
     """Milestones completed since a point, oldest first, with who recorded each and when."""
 
@@ -176,7 +176,7 @@ class Celebrate(Read):
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_type
 class ShowGraph(Read):
     """The dependency graph (Level-3 membership and predecessor links) as Graphviz DOT,
     late milestones marked and the critical path to a milestone in red."""

@@ -79,14 +79,18 @@ def save_snapshot(
 
 
 _NEAREST_SEQ = (
-    "SELECT seq, effective, count, doc FROM snapshots WHERE axis = :axis AND seq <= :seq "
+    "SELECT seq, effective, count FROM snapshots WHERE axis = :axis AND seq <= :seq "
     "ORDER BY seq DESC LIMIT 1"
 )
+# No index orders snapshots by (effective, seq): the search sorts the rows it finds, so it
+# must not carry their documents (a thousand states at a million events); the one wanted
+# is read after, by its key.
 _NEAREST_KEY = (
-    "SELECT seq, effective, count, doc FROM snapshots WHERE axis = :axis "
+    "SELECT seq, effective, count FROM snapshots WHERE axis = :axis "
     "AND effective <= :eff AND (effective < :eff OR (effective = :eff AND seq <= :seq)) "
     "ORDER BY effective DESC, seq DESC LIMIT 1"
 )
+_DOC = "SELECT doc FROM snapshots WHERE axis = :axis AND seq = :seq"
 
 
 def nearest_snapshot(
@@ -100,7 +104,10 @@ def nearest_snapshot(
         row = conn.first(_NEAREST_SEQ, {"axis": axis, "seq": upto})
     else:
         row = conn.first(_NEAREST_KEY, {"axis": axis, "eff": upto[0], "seq": upto[1]})
-    return (row[0], row[1], row[2], as_bytes(row[3])) if row is not None else None
+    if row is None:
+        return None
+    doc = conn.scalar(_DOC, {"axis": axis, "seq": row[0]})
+    return (row[0], row[1], row[2], as_bytes(doc))
 
 
 _NEXT_KEY = (

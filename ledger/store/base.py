@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from ledger.errors import Conflict, LedgerError, NotInitialised
-from ledger.store import cursors, rows, schema
+from ledger.store import cursors, derived, rows, schema
 from ledger.store.reads import Reads
 from ledger.store.rows import StoredEvent
 from ledger.store.sql import Conn, DatabaseFailure, LockWait, Refused, first_line, under
@@ -30,6 +30,13 @@ LOCK_WAIT_SECONDS = 30.0
 
 #: How often a follower that cannot be woken looks for new events.
 POLL_SECONDS = 0.2
+
+#: What an append reads first under the lock (where the plan at the head stands, and
+#: the last event): a store that can send these with the lock in one round trip does.
+READ_AHEAD: tuple[tuple[str, dict[str, str] | None], ...] = (
+    (derived.ROW, {"kind": "meta", "key": ""}),
+    (rows.HEAD, None),
+)
 
 
 class Store(Reads):
@@ -288,15 +295,17 @@ class WriteTransaction:
         self.insert_many([event])
 
     def insert_many(self, events: Sequence[StoredEvent]) -> None:
-        """Insert events in seq order in one round trip; a clash is a `Conflict`."""
+        """Insert events in seq order in one round trip; a clash is a `Conflict` (raised
+        here, or where the store sends the rows: at the latest when the block ends)."""
         if not events:
             return
-        try:
-            self.conn.executemany(rows.INSERT, [event.as_values() for event in events])
-        except Refused as error:
+
+        def clash(error: Refused) -> Conflict:
             # A clash on a key, or the chain trigger: either way, not the next link.
-            raise Conflict(
+            return Conflict(
                 f"event {events[0].seq} clashes with one already stored "
                 f"({error}); nothing was recorded. Look again and retry"
-            ) from None
+            )
+
+        self.conn.executemany(rows.INSERT, [event.as_values() for event in events], refused=clash)
         self.last_written = events[-1].seq

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from ledger.errors import NotInitialised
 from ledger.store import base
 from ledger.store.base import Store
+from ledger.store.pipeline import PipelinedConn
 from ledger.store.sql import Conn, DatabaseFailure, PostgresConn, first_line
 
 if TYPE_CHECKING:
@@ -108,46 +110,69 @@ class PostgresStore(Store):
             raise PostgresConn(None).failure(error) from None
 
     def _checkin(self, raw: Any) -> None:
+        driver = getattr(raw, "driver_connection", raw)
+        if driver.autocommit:
+            # Still in the store's own mode: the transaction could not end cleanly,
+            # so the connection is not fit for the pool's other users.
+            raw.invalidate()
         raw.close()  # back to the pool, which rolls back whatever is left open
 
     def _wrap(self, raw: Any) -> Conn:
         # The pool's proxy, or (under a migration) the driver connection itself.
-        return PostgresConn(getattr(raw, "driver_connection", raw))
+        return PipelinedConn(getattr(raw, "driver_connection", raw))
 
     def _begin(self, conn: Conn, *, lock: bool) -> None:
-        # psycopg opens the transaction at the first statement.
-        if lock:
-            # Each statement must see what the previous lock holder committed;
-            # under REPEATABLE READ the snapshot would predate the lock wait.
-            self._take_lock(conn, first="SET TRANSACTION ISOLATION LEVEL READ COMMITTED; ")
-        else:
+        assert isinstance(conn, PipelinedConn)
+        # BEGIN and COMMIT are ours, to travel in pipelines with other statements
+        # (psycopg would send its own BEGIN and wait for it).
+        conn.raw.autocommit = True
+        if not lock:
             # Several reads in one block see one snapshot of the ledger.
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            conn.defer("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            return
+        if self.lock_key is None:
+            self.identify()
+        # Each statement must see what the previous lock holder committed; under
+        # REPEATABLE READ the snapshot would predate the lock wait. Every value is
+        # ours (an int, constants).
+        conn.defer("BEGIN ISOLATION LEVEL READ COMMITTED")
+        conn.defer(f"SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'")
+        conn.defer(f"SELECT pg_advisory_xact_lock({int(self.lock_key or 0)})")
+        # One round trip: BEGIN, the lock, and what an append reads first.
+        conn.read_ahead(base.READ_AHEAD)
 
     def _end(self, conn: Conn, *, commit: bool) -> None:
+        assert isinstance(conn, PipelinedConn)
         try:
             if commit:
-                conn.raw.commit()
+                conn.commit()
             else:
-                conn.raw.rollback()
-        except Exception as error:
-            raise conn.failure(error) from None
+                conn.rollback()
+        except BaseException:
+            if commit:
+                with suppress(Exception):  # a failed COMMIT leaves an aborted transaction
+                    conn.rollback()
+            raise
+        finally:
+            with suppress(Exception):  # not idle (broken): `_checkin` drops it
+                conn.raw.autocommit = False
 
     def _sa_begin_locked(self, conn: Connection) -> Connection:
         return conn.execution_options(isolation_level="READ COMMITTED")
 
-    def _take_lock(self, conn: Conn, *, first: str = "") -> None:
+    def _take_lock(self, conn: Conn) -> None:
+        # Under a migration, in SQLAlchemy's transaction: one round trip.
         if self.lock_key is None:
             self.identify()
-        # One round trip; every value is ours (an int, constants).
         conn.execute(
-            f"{first}SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'; "
+            f"SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'; "
             f"SELECT pg_advisory_xact_lock({int(self.lock_key or 0)})"
         )
 
     def _committing(self, conn: Conn, last_written: int) -> None:
-        # Delivered at commit, and only if the commit happens.
-        conn.execute(
+        # Delivered at commit, and only if the commit happens; sent with the COMMIT.
+        assert isinstance(conn, PipelinedConn)
+        conn.defer(
             "SELECT pg_notify(:channel, :seq)", {"channel": self.channel, "seq": str(last_written)}
         )
 

@@ -95,15 +95,40 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
     oddities = len(head.state.oddities)
     for event in events:
         touched |= projection.touches(head.state, event)
-        apply(head.state, event)
-        head.position = event.seq
-        head.top = event.order
-        head.since_snapshot += 1
+        _advance(head, event)
         _snapshot_if_due(conn, head, event)
     changed = projection.changed_rows(
         head.state, touched, oddities_before=oddities, meta=head.meta()
     )
     derived.write_rows(conn, changed)
+
+
+def catch_up(head: Head, events: Sequence[Recorded]) -> bool:
+    """Fold events others appended (the next ones after `head`, in seq order) into `head`,
+    as their appends folded them into the stored head; False, leaving `head` as it was,
+    when one landed before the top (the stored head was folded again: load it instead)."""
+    orders = [head.top, *(event.order for event in events)]
+    if any(later < earlier for earlier, later in pairwise(orders)):
+        return False
+    for event in events:
+        _advance(head, event)
+        if _effective_snapshot_due(head, event):
+            head.since_snapshot = 0
+    if events:
+        head.hash = events[-1].hash.hex()
+    return True
+
+
+def _advance(head: Head, event: Recorded) -> None:
+    """Fold the next event, in order, into the head."""
+    apply(head.state, event)
+    head.position = event.seq
+    head.top = event.order
+    head.since_snapshot += 1
+
+
+def _effective_snapshot_due(head: Head, event: Recorded) -> bool:
+    return head.since_snapshot >= SNAPSHOT_EVERY or event.type == "rfc.approved"
 
 
 def _seq_snapshots(conn: Connection, events: Sequence[Recorded]) -> None:
@@ -122,7 +147,7 @@ def _seq_snapshots(conn: Connection, events: Sequence[Recorded]) -> None:
 
 
 def _snapshot_if_due(conn: Connection, head: Head, event: Recorded) -> None:
-    if head.since_snapshot >= SNAPSHOT_EVERY or event.type == "rfc.approved":
+    if _effective_snapshot_due(head, event):
         _save(conn, "effective", event, head.position, projection.snapshot_doc(head.state))
         head.since_snapshot = 0
     if event.seq % SNAPSHOT_EVERY == 0:

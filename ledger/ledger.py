@@ -23,7 +23,8 @@ from ledger.records import decode_row, event_doc
 from ledger.rules import authorise, permitted
 from ledger.signing import Signer, signature_ok
 from ledger.state import PlanState, Recorded
-from ledger.store import Store, StoredEvent, rows
+from ledger.store import Store, StoredEvent, WriteTransaction, rows
+from ledger.store.base import CATCH_UP
 from ledger.views import View
 
 Clock = Callable[[], datetime]
@@ -209,10 +210,10 @@ class Ledger:
         genesis: bool = False,
     ) -> list[Recorded]:
         try:
-            with self.store.writing() as txn:
+            with self.store.writing(known=self._head.position or None) as txn:
                 conn = txn.conn
-                if heads.position(conn) != self._head.position:
-                    self._head = heads.load(conn)
+                if (stored_position := heads.position(conn)) != self._head.position:
+                    self._catch_up(txn, stored_position)
                 if idem is not None and (done := txn.by_idem(idem)) is not None:
                     return [decode_row(done)]
                 stored_head = rows.head(conn)
@@ -266,6 +267,17 @@ class Ledger:
             else:
                 self._log.extend(events)
         return events
+
+    def _catch_up(self, txn: WriteTransaction, stored_position: int) -> None:
+        """Bring the head up to the stored one under the lock: fold the few events others
+        appended since (and grow the known tree by them), or load the stored head."""
+        newer = txn.newer(self._head.position) if self._head.position else []
+        if 0 < len(newer) < CATCH_UP and newer[-1].seq == stored_position:
+            before = self._tree if self._tree and self._tree.size == self._head.position else None
+            if heads.catch_up(self._head, [decode_row(row) for row in newer]):
+                self._tree = tree.grown(before, newer) if before else None
+                return
+        self._head = heads.load(txn.conn)
 
     def _check_head(self, stored_head: StoredEvent | None) -> None:
         """Refuse to append after rows the ledger did not write or a head that does not verify."""

@@ -61,6 +61,13 @@ def grow_by(
     return after
 
 
+def grown(tree: TreeState, rows: Sequence[StoredEvent]) -> TreeState:
+    """`tree` with the events after it added, in seq order (others stored their nodes)."""
+    for row in rows:
+        tree, _ = grow(tree=tree, leaf=leaf_hash(row.body))
+    return tree
+
+
 def rebuild(conn: Connection) -> TreeState:
     """Drop every stored node and compute the tree again from the log (in batches)."""
     nodes.clear(conn)

@@ -38,6 +38,9 @@ READ_AHEAD: tuple[tuple[str, dict[str, str] | None], ...] = (
     (rows.HEAD, None),
 )
 
+#: How many events a writer that fell behind reads to catch up (`WriteTransaction.newer`).
+CATCH_UP = 32
+
 
 class Store(Reads):
     """Append-only storage of signed events in one SQL database."""
@@ -158,6 +161,10 @@ class Store(Reads):
     def _committing(self, conn: Conn, last_written: int) -> None:
         """Work done just before a write transaction commits (e.g. notify followers)."""
 
+    def _read_ahead(self, conn: Conn, reads: Sequence[tuple[str, Any]]) -> None:
+        """Send `reads` with the lock if that saves round trips (their answers kept for the
+        identical reads the block makes); a store with its database at hand does nothing."""
+
     @contextmanager
     def _transaction(self, *, lock: bool = False) -> Iterator[Conn]:
         """A transaction on a pooled connection, committed when the block ends without
@@ -259,10 +266,18 @@ class Store(Reads):
             raise LedgerError(f"the database refused the write: {error}") from None
 
     @contextmanager
-    def writing(self) -> Iterator[WriteTransaction]:
+    def writing(self, *, known: int | None = None) -> Iterator[WriteTransaction]:
         """A write transaction: the lock is taken before anything is read, so the head
-        the block sees stays the head until it commits."""
+        the block sees stays the head until it commits.
+
+        `known` is the seq the caller's head stands at, so that the events after
+        it (`WriteTransaction.newer`) can be read along with the lock.
+        """
         with self.locked() as conn:
+            reads: list[tuple[str, Any]] = [*READ_AHEAD]
+            if known is not None:
+                reads.append((rows.AFTER_SOME, {"after": known, "limit": CATCH_UP}))
+            self._read_ahead(conn, reads)
             txn = WriteTransaction(conn)
             yield txn
             if txn.last_written is not None:
@@ -285,6 +300,10 @@ class WriteTransaction:
     def read_after(self, seq: int) -> list[StoredEvent]:
         """Events committed after `seq`, in order."""
         return rows.after(self.conn, seq)
+
+    def newer(self, seq: int) -> list[StoredEvent]:
+        """The first `CATCH_UP` events committed after `seq`, in order (all of them if fewer)."""
+        return rows.after_some(self.conn, seq, limit=CATCH_UP)
 
     def by_idem(self, idem: str) -> StoredEvent | None:
         """The event recorded under an idempotency key, if any."""

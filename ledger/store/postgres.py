@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
@@ -138,8 +139,12 @@ class PostgresStore(Store):
         conn.defer("BEGIN ISOLATION LEVEL READ COMMITTED")
         conn.defer(f"SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'")
         conn.defer(f"SELECT pg_advisory_xact_lock({int(self.lock_key or 0)})")
+        # All of it goes with the block's first statement, or with `_read_ahead`.
+
+    def _read_ahead(self, conn: Conn, reads: Sequence[tuple[str, Any]]) -> None:
         # One round trip: BEGIN, the lock, and what an append reads first.
-        conn.read_ahead(base.READ_AHEAD)
+        assert isinstance(conn, PipelinedConn)
+        conn.read_ahead(reads)
 
     def _end(self, conn: Conn, *, commit: bool) -> None:
         assert isinstance(conn, PipelinedConn)

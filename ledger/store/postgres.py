@@ -45,13 +45,40 @@ def ledger_tag(schema: str) -> tuple[int, str]:
     return key, f"milestone_{digest[8:16].hex()}"
 
 
-def make_engine(url: sa.URL) -> Engine:
-    """An engine with pre-ping: bot replicas hold pools for days, across server restarts.
+#: A pooled connection idle for longer than this is pinged before use (see `make_engine`).
+PING_AFTER_IDLE = 1.0
 
-    The store borrows its pooled driver connections and runs its statements on
-    them directly; Alembic runs on the engine itself.
+
+def make_engine(url: sa.URL) -> Engine:
+    """An engine whose pool pings a connection that sat idle before handing it out: bot
+    replicas hold pools for days, across server restarts.
+
+    Only after `PING_AFTER_IDLE` seconds: one that a transaction ended just
+    now is alive, and the ping would cost each append a round trip. The store
+    borrows its pooled driver connections and runs its statements on them
+    directly; Alembic runs on the engine itself.
     """
-    return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url)
+    sa.event.listen(engine, "checkin", _idle_from)
+    sa.event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+def _idle_from(_dbapi: Any, record: Any) -> None:
+    record.info["idle_from"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi: Any, record: Any, _proxy: Any) -> None:
+    idle_from = record.info.get("idle_from")
+    if idle_from is None or time.monotonic() - idle_from < PING_AFTER_IDLE:
+        return
+    try:
+        dbapi.autocommit = True  # no transaction for the ping
+        dbapi.execute(";")
+        dbapi.autocommit = False
+    except Exception as error:
+        # The pool drops this connection and hands out a new one instead.
+        raise sa.exc.DisconnectionError(first_line(error)) from None
 
 
 class PostgresStore(Store):

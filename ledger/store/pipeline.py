@@ -81,9 +81,28 @@ class PipelinedConn(PostgresConn):
         self._queue.append(_Queued(self._marks(sql, params), [params], None))
 
     def read_ahead(self, reads: Statements) -> None:
-        """Send the queue and `reads` in one round trip and keep the reads' answers."""
-        for (sql, params), cursor in zip(reads, self._send(reads), strict=True):
+        """Send the queue and `reads` in one round trip and keep the reads' answers.
+
+        When nothing queued needs blaming (BEGIN and the lock), all of it goes as
+        one simple query with the values bound here: one message each way, which
+        costs the client about half what a pipeline of as many statements does.
+        """
+        if any(item.refused is not None for item in self._queue):
+            for (sql, params), cursor in zip(reads, self._send(reads), strict=True):
+                self._answers[_key(sql, params)] = list(cursor.fetchall())
+            return
+        import psycopg
+
+        queued, self._queue = self._queue, []
+        binder = psycopg.ClientCursor(self.raw)
+        texts = [binder.mogrify(item.sql, params) for item in queued for params in item.rows]
+        texts += [binder.mogrify(self._marks(sql, params), params) for sql, params in reads]
+        cursor = super().execute("; ".join(texts))
+        for _ in range(len(texts) - len(reads)):
+            cursor.nextset()
+        for sql, params in reads:
             self._answers[_key(sql, params)] = list(cursor.fetchall())
+            cursor.nextset()
 
     def execute(self, sql: str, params: Params | None = None) -> Any:
         if self._answers:

@@ -115,15 +115,46 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
         keys = projection.touches(head.state, event)
         touched |= keys
         head.docs.touch(keys)
-        apply(head.state, event)
-        head.position = event.seq
-        head.top = event.order
-        head.since_snapshot += 1
+        _advance(head, event)
         _snapshot_if_due(conn, head, event)
     changed = projection.changed_rows(
         head.state, touched, oddities_before=oddities, meta=head.meta()
     )
     derived.write_rows(conn, changed)
+
+
+def catch_up(head: Head, events: Sequence[Recorded]) -> bool:
+    """Fold events others appended (the next ones after `head`, in seq order) into `head`,
+    as their appends folded them into the stored head; False, leaving `head` as it was,
+    when one landed before the top (the stored head was folded again: load it instead)."""
+    orders = [head.top, *(event.order for event in events)]
+    if any(later < earlier for earlier, later in pairwise(orders)):
+        return False
+    for event in events:
+        head.docs.touch(projection.touches(head.state, event))
+        _advance(head, event)
+        if _effective_snapshot_due(head, event):
+            head.since_snapshot = 0
+        if head.logged is not None:
+            # The log-order fold the writer keeps follows too (the writer that appended
+            # these stored any '#N' snapshot among them).
+            head.logged_docs.touch(projection.touches(head.logged, event))
+            apply(head.logged, event)
+    if events:
+        head.hash = events[-1].hash.hex()
+    return True
+
+
+def _advance(head: Head, event: Recorded) -> None:
+    """Fold the next event, in order, into the head."""
+    apply(head.state, event)
+    head.position = event.seq
+    head.top = event.order
+    head.since_snapshot += 1
+
+
+def _effective_snapshot_due(head: Head, event: Recorded) -> bool:
+    return head.since_snapshot >= SNAPSHOT_EVERY or event.type == "rfc.approved"
 
 
 def _follow_log(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
@@ -150,7 +181,7 @@ def _follow_log(conn: Connection, head: Head, events: Sequence[Recorded]) -> Non
 def _snapshot_if_due(conn: Connection, head: Head, event: Recorded) -> None:
     """Store the snapshots due after `event` was folded into the head (in the plan's order)."""
     doc = None
-    if head.since_snapshot >= SNAPSHOT_EVERY or event.type == "rfc.approved":
+    if _effective_snapshot_due(head, event):
         doc = projection.snapshot_doc(head.state, head.docs)
         _save(conn, "effective", event, head.position, doc)
         head.since_snapshot = 0

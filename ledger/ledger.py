@@ -23,7 +23,8 @@ from ledger.records import decode_row, event_doc
 from ledger.rules import authorise, permitted
 from ledger.signing import Signer, signature_ok
 from ledger.state import PlanState, Recorded
-from ledger.store import Store, StoredEvent, rows
+from ledger.store import Store, StoredEvent, WriteTransaction, rows
+from ledger.store.base import CATCH_UP
 from ledger.trust import Trust
 from ledger.views import View
 
@@ -210,10 +211,10 @@ class Ledger:
         genesis: bool = False,
     ) -> list[Recorded]:
         try:
-            with self.store.writing() as txn:
+            with self.store.writing(known=self._head.position or None) as txn:
                 conn = txn.conn
-                if heads.position(conn) != self._head.position:
-                    self._head = heads.load(conn)
+                if (stored_position := heads.position(conn)) != self._head.position:
+                    self._catch_up(txn, stored_position)
                 if idem is not None and (done := txn.by_idem(idem)) is not None:
                     return [decode_row(done)]
                 stored_head = rows.head(conn)
@@ -266,6 +267,27 @@ class Ledger:
             else:
                 self._log.extend(events)
         return events
+
+    def _catch_up(self, txn: WriteTransaction, stored_position: int) -> None:
+        """Bring the head up to the stored one under the lock: fold the few events others
+        appended since (and grow the known tree by them), or load the stored head."""
+        newer = txn.newer(self._head.position) if self._head.position else []
+        if 0 < len(newer) < CATCH_UP and newer[-1].seq == stored_position:
+            before = self._tree if self._tree and self._tree.size == self._head.position else None
+            try:
+                # Checked as every view checks what it folds; a key registered among
+                # them fails the check too, and then the stored head is loaded instead.
+                checked = list(
+                    Trust(self._head.state.keys).chain(
+                        newer, after=self._head.position, prev=self._head.hash, upto=stored_position
+                    )
+                )
+            except ChainBroken:
+                checked = None
+            if checked is not None and heads.catch_up(self._head, checked):
+                self._tree = tree.grown(before, newer) if before else None
+                return
+        self._head = heads.load(txn.conn)
 
     def _check_head(self, stored_head: StoredEvent | None) -> None:
         """Refuse to append after rows the ledger did not write or a head that does not verify."""

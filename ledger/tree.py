@@ -14,7 +14,7 @@ from collections.abc import Container, Sequence
 
 from ledger import proofs
 from ledger.merkle import Node, NodeId, TreeState, grow, grow_many, leaf_hash
-from ledger.store import Connection, nodes, rows
+from ledger.store import Connection, StoredEvent, nodes, rows
 
 _BATCH = 5000
 
@@ -61,6 +61,13 @@ def grow_by(
     )
     _insert(conn, completed)
     return tree, kept
+
+
+def grown(tree: TreeState, rows: Sequence[StoredEvent]) -> TreeState:
+    """`tree` with the events after it added, in seq order (others stored their nodes)."""
+    for row in rows:
+        tree, _ = grow(tree=tree, leaf=leaf_hash(row.body))
+    return tree
 
 
 def rebuild(conn: Connection) -> TreeState:

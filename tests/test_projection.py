@@ -144,11 +144,16 @@ def test_every_stored_snapshot_equals_the_fold_up_to_its_point(
     monkeypatch.setattr(head, "SNAPSHOT_EVERY", 4)
     rng = random.Random(100 + seed)
     rfcs: list[str] = []
+    # Two writers on one database take turns at random, so each often folds what the
+    # other appended before its own append (`head.catch_up`) into the documents it keeps.
+    writers = [open_ledger, Ledger.open(db_url)]
     for _ in range(40):
         drafts = [_draft(rng, rfcs) for _ in range(rng.choice([1, 1, 3, 9]))]
-        open_ledger.append(signer=admin_key, actor=None, decide=lambda _s, d=drafts: d)
+        rng.choice(writers).append(signer=admin_key, actor=None, decide=lambda _s, d=drafts: d)
+    writers[1].close()
 
     log = Ledger.open(db_url).log
+    by_order = sorted(log, key=lambda e: e.order)
     with open_ledger.store.reading() as conn:
         stored = conn.all("SELECT axis, seq, effective, doc FROM snapshots")
     assert {axis for axis, *_ in stored} == {"seq", "effective"}
@@ -156,6 +161,40 @@ def test_every_stored_snapshot_equals_the_fold_up_to_its_point(
         if axis == "seq":
             expected = fold(log[:seq])
         else:
-            expected = fold(e for e in _by_order(open_ledger) if e.order <= (effective, seq))
+            expected = fold(e for e in by_order if e.order <= (effective, seq))
         got = projection.state_from_snapshot(bytes(doc))
         assert _rows(got) == _rows(expected), (axis, seq)
+
+
+def test_a_writer_that_folds_what_another_appended_stores_snapshots_of_the_plan_as_it_is(
+    open_ledger, admin_key, db_url, monkeypatch
+):
+    # Each writer keeps the documents of its last snapshot; a change the other writer
+    # made in between must not leave a stale document in the next one.
+    monkeypatch.setattr(head, "SNAPSHOT_EVERY", 3)
+    other = Ledger.open(db_url)
+
+    def append(writer: Ledger, fact, code: str) -> None:
+        writer.append(signer=admin_key, actor=None, decide=lambda _s: [Draft(fact, subject=code)])
+
+    day = date(2030, 1, 1)
+    for n, code in enumerate(L2):
+        append(
+            open_ledger,
+            MilestoneDefined(
+                code=code, level=2, title="first", baseline=day, forecast=day, releases=()
+            ),
+            code,
+        )
+    for n in range(6):
+        writer = open_ledger if n % 3 else other
+        append(writer, MilestoneRetitled(code=L2[n % 3], title=f"title {n}"), L2[n % 3])
+    other.close()
+
+    log = Ledger.open(db_url).log
+    with open_ledger.store.reading() as conn:
+        stored = conn.all("SELECT axis, seq, doc FROM snapshots")
+    assert len(stored) >= 4
+    for axis, seq, doc in stored:
+        got = projection.state_from_snapshot(bytes(doc))
+        assert _rows(got) == _rows(fold(log[:seq])), (axis, seq)

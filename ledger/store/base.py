@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from ledger.errors import Conflict, LedgerError, NotInitialised
-from ledger.store import cursors, rows, schema, sightings
+from ledger.store import cursors, derived, rows, schema, sightings
 from ledger.store.reads import Reads
 from ledger.store.rows import StoredEvent
 from ledger.store.sql import Conn, DatabaseFailure, LockWait, Refused, first_line, under
@@ -34,6 +34,16 @@ POLL_SECONDS = 0.2
 #: How long recording a sighting waits for the database's locks unless told (the Slack
 #: bot gives a share of its time to acknowledge; on SQLite a long append holds the lock).
 SIGHTING_WAIT_SECONDS = 0.5
+
+#: What an append reads first under the lock (where the plan at the head stands, and
+#: the last event): a store that can send these with the lock in one round trip does.
+READ_AHEAD: tuple[tuple[str, dict[str, str] | None], ...] = (
+    (derived.ROW, {"kind": "meta", "key": ""}),
+    (rows.HEAD, None),
+)
+
+#: How many events a writer that fell behind reads to catch up (`WriteTransaction.newer`).
+CATCH_UP = 32
 
 
 class Store(Reads):
@@ -157,6 +167,10 @@ class Store(Reads):
 
     def _committing(self, conn: Conn, last_written: int) -> None:
         """Work done just before a write transaction commits (e.g. notify followers)."""
+
+    def _read_ahead(self, conn: Conn, reads: Sequence[tuple[str, Any]]) -> None:
+        """Send `reads` with the lock if that saves round trips (their answers kept for the
+        identical reads the block makes); a store with its database at hand does nothing."""
 
     @contextmanager
     def _transaction(self, *, lock: bool = False, wait: float | None = None) -> Iterator[Conn]:
@@ -283,10 +297,18 @@ class Store(Reads):
             raise LedgerError(f"the database refused the write: {error}") from None
 
     @contextmanager
-    def writing(self) -> Iterator[WriteTransaction]:
+    def writing(self, *, known: int | None = None) -> Iterator[WriteTransaction]:
         """A write transaction: the lock is taken before anything is read, so the head
-        the block sees stays the head until it commits."""
+        the block sees stays the head until it commits.
+
+        `known` is the seq the caller's head stands at, so that the events after
+        it (`WriteTransaction.newer`) can be read along with the lock.
+        """
         with self.locked() as conn:
+            reads: list[tuple[str, Any]] = [*READ_AHEAD]
+            if known is not None:
+                reads.append((rows.AFTER_SOME, {"after": known, "limit": CATCH_UP}))
+            self._read_ahead(conn, reads)
             txn = WriteTransaction(conn)
             yield txn
             if txn.last_written is not None:
@@ -310,6 +332,10 @@ class WriteTransaction:
         """Events committed after `seq`, in order."""
         return rows.after(self.conn, seq)
 
+    def newer(self, seq: int) -> list[StoredEvent]:
+        """The first `CATCH_UP` events committed after `seq`, in order (all of them if fewer)."""
+        return rows.after_some(self.conn, seq, limit=CATCH_UP)
+
     def by_idem(self, idem: str) -> StoredEvent | None:
         """The event recorded under an idempotency key, if any."""
         return rows.by_idem(self.conn, idem)
@@ -319,15 +345,17 @@ class WriteTransaction:
         self.insert_many([event])
 
     def insert_many(self, events: Sequence[StoredEvent]) -> None:
-        """Insert events in seq order in one round trip; a clash is a `Conflict`."""
+        """Insert events in seq order in one round trip; a clash is a `Conflict` (raised
+        here, or where the store sends the rows: at the latest when the block ends)."""
         if not events:
             return
-        try:
-            self.conn.executemany(rows.INSERT, [event.as_values() for event in events])
-        except Refused as error:
+
+        def clash(error: Refused) -> Conflict:
             # A clash on a key, or the chain trigger: either way, not the next link.
-            raise Conflict(
+            return Conflict(
                 f"event {events[0].seq} clashes with one already stored "
                 f"({error}); nothing was recorded. Look again and retry"
-            ) from None
+            )
+
+        self.conn.executemany(rows.INSERT, [event.as_values() for event in events], refused=clash)
         self.last_written = events[-1].seq

@@ -12,6 +12,8 @@ from ledger.store.rows import as_bytes
 from ledger.store.sql import Conn
 
 _ALL_ROWS = "SELECT kind, key, doc FROM plan_rows"
+#: One row of the plan at the head (`ledger.store.base.READ_AHEAD` names it too).
+ROW = "SELECT doc FROM plan_rows WHERE kind = :kind AND key = :key"
 
 
 def load_rows(conn: Conn, kinds: Iterable[str] | None = None) -> list[tuple[str, str, bytes]]:
@@ -28,9 +30,7 @@ def load_rows(conn: Conn, kinds: Iterable[str] | None = None) -> list[tuple[str,
 
 def load_row(conn: Conn, kind: str, key: str) -> bytes | None:
     """One row's document, or None."""
-    doc = conn.scalar(
-        "SELECT doc FROM plan_rows WHERE kind = :kind AND key = :key", {"kind": kind, "key": key}
-    )
+    doc = conn.scalar(ROW, {"kind": kind, "key": key})
     return as_bytes(doc) if doc is not None else None
 
 

@@ -26,14 +26,15 @@ def insert(conn: Conn, nodes: Iterable[tuple[int, int, bytes]]) -> None:
     rows = list(nodes)
     if not rows:
         return
-    try:
-        conn.executemany(_INSERT, rows)
-    except Refused:
-        # Nodes past the head: the derived table was damaged or written by hand.
-        raise ChainBroken(
-            "the stored Merkle tree already holds nodes past the log's head; nothing was "
-            "recorded. Run `milestone rebuild` to make the tree again from the log"
-        ) from None
+    conn.executemany(_INSERT, rows, refused=_past_the_head)
+
+
+def _past_the_head(_error: Refused) -> ChainBroken:
+    # Nodes past the head: the derived table was damaged or written by hand.
+    return ChainBroken(
+        "the stored Merkle tree already holds nodes past the log's head; nothing was "
+        "recorded. Run `milestone rebuild` to make the tree again from the log"
+    )
 
 
 def read(conn: Conn, wanted: Sequence[tuple[int, int]]) -> list[bytes]:

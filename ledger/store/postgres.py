@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -15,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from ledger.errors import NotInitialised
 from ledger.store import base
 from ledger.store.base import Store
+from ledger.store.pipeline import PipelinedConn
 from ledger.store.sql import Conn, DatabaseFailure, PostgresConn, first_line
 
 if TYPE_CHECKING:
@@ -42,13 +45,40 @@ def ledger_tag(schema: str) -> tuple[int, str]:
     return key, f"milestone_{digest[8:16].hex()}"
 
 
-def make_engine(url: sa.URL) -> Engine:
-    """An engine with pre-ping: bot replicas hold pools for days, across server restarts.
+#: A pooled connection idle for longer than this is pinged before use (see `make_engine`).
+PING_AFTER_IDLE = 1.0
 
-    The store borrows its pooled driver connections and runs its statements on
-    them directly; Alembic runs on the engine itself.
+
+def make_engine(url: sa.URL) -> Engine:
+    """An engine whose pool pings a connection that sat idle before handing it out: bot
+    replicas hold pools for days, across server restarts.
+
+    Only after `PING_AFTER_IDLE` seconds: one that a transaction ended just
+    now is alive, and the ping would cost each append a round trip. The store
+    borrows its pooled driver connections and runs its statements on them
+    directly; Alembic runs on the engine itself.
     """
-    return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url)
+    sa.event.listen(engine, "checkin", _idle_from)
+    sa.event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+def _idle_from(_dbapi: Any, record: Any) -> None:
+    record.info["idle_from"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi: Any, record: Any, _proxy: Any) -> None:
+    idle_from = record.info.get("idle_from")
+    if idle_from is None or time.monotonic() - idle_from < PING_AFTER_IDLE:
+        return
+    try:
+        dbapi.autocommit = True  # no transaction for the ping
+        dbapi.execute(";")
+        dbapi.autocommit = False
+    except Exception as error:
+        # The pool drops this connection and hands out a new one instead.
+        raise sa.exc.DisconnectionError(first_line(error)) from None
 
 
 class PostgresStore(Store):
@@ -108,56 +138,82 @@ class PostgresStore(Store):
             raise PostgresConn(None).failure(error) from None
 
     def _checkin(self, raw: Any) -> None:
+        driver = getattr(raw, "driver_connection", raw)
+        if driver.autocommit:
+            # Still in the store's own mode: the transaction could not end cleanly,
+            # so the connection is not fit for the pool's other users.
+            raw.invalidate()
         raw.close()  # back to the pool, which rolls back whatever is left open
 
     def _wrap(self, raw: Any) -> Conn:
         # The pool's proxy, or (under a migration) the driver connection itself.
-        return PostgresConn(getattr(raw, "driver_connection", raw))
+        return PipelinedConn(getattr(raw, "driver_connection", raw))
 
     def _begin(self, conn: Conn, *, lock: bool, wait: float | None = None) -> None:
-        # psycopg opens the transaction at the first statement.
+        assert isinstance(conn, PipelinedConn)
+        # BEGIN and COMMIT are ours, to travel in pipelines with other statements
+        # (psycopg would send its own BEGIN and wait for it).
+        conn.raw.autocommit = True
         if wait is not None:
             # READ COMMITTED: an INSERT that meets a key another transaction committed
             # meanwhile sees the conflict (REPEATABLE READ would fail to serialize). Not
             # flushed at commit: a brief write is not the log, and a crash may lose it.
             assert not lock
-            conn.execute(
-                "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
-                f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'; "
-                "SET LOCAL synchronous_commit = off"
-            )
-        elif lock:
-            # Each statement must see what the previous lock holder committed;
-            # under REPEATABLE READ the snapshot would predate the lock wait.
-            self._take_lock(conn, first="SET TRANSACTION ISOLATION LEVEL READ COMMITTED; ")
-        else:
+            conn.defer("BEGIN ISOLATION LEVEL READ COMMITTED")
+            conn.defer(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'")
+            conn.defer("SET LOCAL synchronous_commit = off")
+            return
+        if not lock:
             # Several reads in one block see one snapshot of the ledger.
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            conn.defer("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            return
+        if self.lock_key is None:
+            self.identify()
+        # Each statement must see what the previous lock holder committed; under
+        # REPEATABLE READ the snapshot would predate the lock wait. Every value is
+        # ours (an int, constants).
+        conn.defer("BEGIN ISOLATION LEVEL READ COMMITTED")
+        conn.defer(f"SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'")
+        conn.defer(f"SELECT pg_advisory_xact_lock({int(self.lock_key or 0)})")
+        # All of it goes with the block's first statement, or with `_read_ahead`.
+
+    def _read_ahead(self, conn: Conn, reads: Sequence[tuple[str, Any]]) -> None:
+        # One round trip: BEGIN, the lock, and what an append reads first.
+        assert isinstance(conn, PipelinedConn)
+        conn.read_ahead(reads)
 
     def _end(self, conn: Conn, *, commit: bool) -> None:
+        assert isinstance(conn, PipelinedConn)
         try:
             if commit:
-                conn.raw.commit()
+                conn.commit()
             else:
-                conn.raw.rollback()
-        except Exception as error:
-            raise conn.failure(error) from None
+                conn.rollback()
+        except BaseException:
+            if commit:
+                with suppress(Exception):  # a failed COMMIT leaves an aborted transaction
+                    conn.rollback()
+            raise
+        finally:
+            with suppress(Exception):  # not idle (broken): `_checkin` drops it
+                conn.raw.autocommit = False
 
     def _sa_begin_locked(self, conn: Connection) -> Connection:
         return conn.execution_options(isolation_level="READ COMMITTED")
 
-    def _take_lock(self, conn: Conn, *, first: str = "") -> None:
+    def _take_lock(self, conn: Conn) -> None:
+        # Under a migration, in SQLAlchemy's transaction: one round trip.
         if self.lock_key is None:
             self.identify()
-        # One round trip; every value is ours (an int, constants).
         conn.execute(
-            f"{first}SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'; "
+            f"SET LOCAL lock_timeout = '{int(base.LOCK_WAIT_SECONDS * 1000)}ms'; "
             f"SELECT pg_advisory_xact_lock({int(self.lock_key or 0)})"
         )
 
     def _committing(self, conn: Conn, last_written: int) -> None:
-        # Delivered at commit, and only if the commit happens.
-        conn.execute(
+        # Delivered at commit, and only if the commit happens; sent with the COMMIT.
+        assert isinstance(conn, PipelinedConn)
+        conn.defer(
             "SELECT pg_notify(:channel, :seq)", {"channel": self.channel, "seq": str(last_written)}
         )
 

@@ -81,6 +81,7 @@ INSERT = f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * le
 HEAD = f"{SELECT} ORDER BY seq DESC LIMIT 1"
 BY_IDEM = f"{SELECT} WHERE idem = :idem"
 AFTER = f"{SELECT} WHERE seq > :after ORDER BY seq"
+AFTER_SOME = f"{AFTER} LIMIT :limit"
 #: Both ends of the (effective, seq) order, spelled out rather than as a row-value
 #: comparison so that both stores search the index: the plain range lets SQLite seek,
 #: the OR trims the rows at the boundary instant.
@@ -121,6 +122,11 @@ def by_idem(conn: Conn, idem: str) -> StoredEvent | None:
 def after(conn: Conn, seq: int) -> list[StoredEvent]:
     """Events with seq > `seq`, in order."""
     return [stored(row) for row in conn.all(AFTER, {"after": seq})]
+
+
+def after_some(conn: Conn, seq: int, *, limit: int) -> list[StoredEvent]:
+    """The first `limit` events with seq > `seq`, in order."""
+    return [stored(row) for row in conn.all(AFTER_SOME, {"after": seq, "limit": limit})]
 
 
 def in_order(

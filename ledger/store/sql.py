@@ -31,6 +31,10 @@ class LockWait(DatabaseFailure):
     """Another writer held the write lock for longer than the store waits."""
 
 
+#: What a caller makes of a refused write: the error to raise instead.
+OnRefused = Callable[[Refused], Exception]
+
+
 class Conn:
     """A driver connection inside a transaction that the store began and will end."""
 
@@ -51,12 +55,20 @@ class Conn:
         except Exception as error:
             raise self.failure(error) from None
 
-    def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        """Run one statement for each set of parameters, in one call to the driver."""
+    def executemany(
+        self, sql: str, rows: Iterable[Params], *, refused: OnRefused | None = None
+    ) -> None:
+        """Run one statement for each set of parameters, in one call to the driver.
+
+        Nothing is read back, so a dialect may send the statements later in the
+        same transaction, with the next statement or the commit (PostgreSQL
+        does, to save round trips): a refusal then surfaces there. Either way a
+        refusal of these statements is raised as `refused(error)` when given.
+        """
         try:
             self._executemany(self._sql(sql), rows)
         except Exception as error:
-            raise self.failure(error) from None
+            raise blame(self.failure(error), refused) from None
 
     def all(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]:
         """Every row a query returns."""
@@ -96,6 +108,13 @@ class Conn:
     def failure(self, error: Exception) -> Exception:
         """The store's exception for a driver error (other exceptions pass unchanged)."""
         return error
+
+
+def blame(failure: Exception, refused: OnRefused | None) -> Exception:
+    """The error to raise for `failure` of statements whose caller said `refused`."""
+    if refused is not None and isinstance(failure, Refused):
+        return refused(failure)
+    return failure
 
 
 def first_line(error: BaseException) -> str:

@@ -178,7 +178,7 @@ def test_a_writer_that_folds_what_another_appended_stores_snapshots_of_the_plan_
         writer.append(signer=admin_key, actor=None, decide=lambda _s: [Draft(fact, subject=code)])
 
     day = date(2030, 1, 1)
-    for n, code in enumerate(L2):
+    for code in L2:
         append(
             open_ledger,
             MilestoneDefined(

@@ -27,7 +27,7 @@ from ledger.errors import ChainBroken
 from ledger.fold import apply
 from ledger.records import decode_row
 from ledger.state import PlanState, Recorded
-from ledger.store import Connection, derived, rows
+from ledger.store import Connection, StoredEvent, derived, rows
 from ledger.trust import Trust
 
 SNAPSHOT_EVERY = 1024
@@ -123,10 +123,17 @@ def extend(conn: Connection, head: Head, events: Sequence[Recorded]) -> None:
     derived.write_rows(conn, changed)
 
 
-def catch_up(head: Head, events: Sequence[Recorded]) -> bool:
-    """Fold events others appended (the next ones after `head`, in seq order) into `head`,
-    as their appends folded them into the stored head; False, leaving `head` as it was,
-    when one landed before the top (the stored head was folded again: load it instead)."""
+def catch_up(head: Head, stored: Sequence[StoredEvent]) -> bool:
+    """Fold the rows others appended (the next ones after `head`, in seq order) into
+    `head`, as their appends folded them into the stored head; False, leaving `head` as
+    it was, when one does not pass the check every view makes of what it folds (a key
+    registered among them fails it too) or landed before the top (the stored head was
+    folded again): load the stored head instead."""
+    try:
+        trust = Trust(head.state.keys)
+        events = list(trust.chain(stored, after=head.position, prev=head.hash, upto=0))
+    except ChainBroken:
+        return False
     orders = [head.top, *(event.order for event in events)]
     if any(later < earlier for earlier, later in pairwise(orders)):
         return False

@@ -21,11 +21,11 @@ from ledger.head import SNAPSHOT_EVERY
 from ledger.merkle import TreeState
 from ledger.records import decode_row, event_doc
 from ledger.rules import authorise, permitted
-from ledger.signing import Signer, signature_ok
+from ledger.signing import Signer
 from ledger.state import PlanState, Recorded
 from ledger.store import Store, StoredEvent, WriteTransaction, rows
-from ledger.store.base import CATCH_UP
-from ledger.trust import Trust
+from ledger.store.writes import CATCH_UP
+from ledger.trust import Trust, head_problem
 from ledger.views import View
 
 Clock = Callable[[], datetime]
@@ -78,7 +78,7 @@ class Ledger:
     ) -> Ledger:
         """Create a ledger: the genesis event names `actor` admin with `signer`'s key,
         and grants that actor the editor and approver roles too."""
-        from events.admin_facts import LedgerCreated, RoleGranted
+        from ledger.decisions.governance import create_ledger
 
         ledger = cls(Store.open(url, create=True), clock=clock)
         ledger.refresh()
@@ -88,17 +88,13 @@ class Ledger:
                 f"{ledger.store.where} already holds the ledger {ledger.state().name!r} "
                 f"(id {ledger.ledger_id}); use it, or choose another --db"
             )
-        genesis = LedgerCreated(
+        drafts = create_ledger(
             name=name,
             actor=actor,
             key_id=signer.key_id,
             public_key=signer.public_hex,
             baseline_control=baseline_control,
         )
-        drafts = [Draft(genesis, subject=name)] + [
-            Draft(RoleGranted(actor=actor, role=role), subject=actor)
-            for role in ("editor", "approver")
-        ]
         ledger._append(signer=signer, actor=actor, decide=lambda _state: drafts, genesis=True)
         return ledger
 
@@ -274,17 +270,7 @@ class Ledger:
         newer = txn.newer(self._head.position) if self._head.position else []
         if 0 < len(newer) < CATCH_UP and newer[-1].seq == stored_position:
             before = self._tree if self._tree and self._tree.size == self._head.position else None
-            try:
-                # Checked as every view checks what it folds; a key registered among
-                # them fails the check too, and then the stored head is loaded instead.
-                checked = list(
-                    Trust(self._head.state.keys).chain(
-                        newer, after=self._head.position, prev=self._head.hash, upto=stored_position
-                    )
-                )
-            except ChainBroken:
-                checked = None
-            if checked is not None and heads.catch_up(self._head, checked):
+            if heads.catch_up(self._head, newer):
                 self._tree = tree.grown(before, newer) if before else None
                 return
         self._head = heads.load(txn.conn)
@@ -298,19 +284,17 @@ class Ledger:
                 "until it is repaired. Run `milestone verify` for the full report"
             )
         last = stored_head.seq if stored_head is not None else 0
-        if last != self._head.position:
-            self._note_break(last, "rows the ledger did not record follow its head")
-        elif stored_head is not None and self._head_checked != last:
-            key = self._head.state.keys.get(stored_head.key)
-            good = (
-                key is not None
-                and stored_head.body_hash_ok
-                and stored_head.hash.hex() == self._head.hash
-                and signature_ok(bytes.fromhex(key.public_key), stored_head.hash, stored_head.sig)
+        if last != self._head.position or self._head_checked != last:
+            problem = head_problem(
+                stored_head,
+                position=self._head.position,
+                hash=self._head.hash,
+                keys=self._head.state.keys,
             )
-            if not good:
-                self._note_break(last, "the head event's hash or signature does not verify")
-            self._head_checked = last
+            if problem is not None:
+                self._note_break(last, problem)
+            elif last == self._head.position:
+                self._head_checked = last
         if self.broken is not None:
             self._check_head(stored_head)
 

@@ -152,3 +152,24 @@ class Trust:
             f"the ledger is damaged between {between} ({what}); nothing from it is "
             "shown. Run `milestone verify` for the full report"
         )
+
+
+def head_problem(
+    stored: StoredEvent | None, *, position: int, hash: str, keys: Mapping[str, KeyInfo]
+) -> str | None:
+    """Why the last stored row is not the head a writer folded (at `position`, with
+    `hash`), or None when it is: only then may anything be appended after it."""
+    last = stored.seq if stored is not None else 0
+    if last != position:
+        return "rows the ledger did not record follow its head"
+    if stored is None:
+        return None
+    key = keys.get(stored.key)
+    if (
+        key is None
+        or not stored.body_hash_ok
+        or stored.hash.hex() != hash
+        or not signature_ok(bytes.fromhex(key.public_key), stored.hash, stored.sig)
+    ):
+        return "the head event's hash or signature does not verify"
+    return None

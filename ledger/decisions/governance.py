@@ -1,10 +1,11 @@
-"""What opening, approving and rejecting RFCs, granting roles and managing keys record."""
+"""What creating a ledger, opening, approving and rejecting RFCs, granting roles and
+managing keys record."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from events.admin_facts import KeyRegistered, KeyRevoked, RoleGranted, RoleRevoked
+from events.admin_facts import KeyRegistered, KeyRevoked, LedgerCreated, RoleGranted, RoleRevoked
 from events.governance_facts import RfcApproved, RfcOpened, RfcRejected
 from ledger.append import Draft
 from ledger.errors import NotFound, Refused
@@ -20,6 +21,23 @@ from ledger.requests import (
 from ledger.rules import require_open_rfc
 from ledger.signing import key_id_of
 from ledger.state import PlanState
+
+
+def create_ledger(
+    *, name: str, actor: str, key_id: str, public_key: str, baseline_control: bool
+) -> list[Draft]:
+    """The genesis event, naming `actor` admin with the key it signs with, and the
+    editor and approver roles granted to that actor too."""
+    genesis = LedgerCreated(
+        name=name,
+        actor=actor,
+        key_id=key_id,
+        public_key=public_key,
+        baseline_control=baseline_control,
+    )
+    return [Draft(genesis, subject=name)] + [
+        Draft(RoleGranted(actor=actor, role=role), subject=actor) for role in ("editor", "approver")
+    ]
 
 
 def open_rfc(state: PlanState, request: OpenRfc, *, today: date) -> list[Draft]:

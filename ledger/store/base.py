@@ -1,4 +1,4 @@
-"""The dialect-free store: reads, follower cursors and the write transaction's shape.
+"""The dialect-free store: opening, transactions, the write lock and its read-ahead.
 
 A `Store` subclass per dialect (`SqliteStore`, `PostgresStore`) supplies the
 driver connections, how a transaction begins and takes the write lock, the
@@ -14,26 +14,23 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
-from ledger.errors import Conflict, LedgerError, NotInitialised
-from ledger.store import cursors, derived, rows, schema, sightings
+from ledger.errors import LedgerError, NotInitialised
+from ledger.store import cursors, derived, rows, schema
+from ledger.store.bookkeeping import Bookkeeping
 from ledger.store.reads import Reads
-from ledger.store.rows import StoredEvent
-from ledger.store.sql import Conn, DatabaseFailure, LockWait, Refused, first_line, under
+from ledger.store.sql import Conn, DatabaseFailure, LockWait, first_line, under
+from ledger.store.writes import CATCH_UP, WriteTransaction
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["Store", "WriteTransaction", "first_line"]
+__all__ = ["CATCH_UP", "Store", "WriteTransaction", "first_line"]
 
 #: How long an append waits for another writer before giving up (both stores).
 LOCK_WAIT_SECONDS = 30.0
 
 #: How often a follower that cannot be woken looks for new events.
 POLL_SECONDS = 0.2
-
-#: How long recording a sighting waits for the database's locks unless told (the Slack
-#: bot gives a share of its time to acknowledge; on SQLite a long append holds the lock).
-SIGHTING_WAIT_SECONDS = 0.5
 
 #: What an append reads first under the lock (where the plan at the head stands, and
 #: the last event): a store that can send these with the lock in one round trip does.
@@ -42,11 +39,8 @@ READ_AHEAD: tuple[tuple[str, dict[str, str] | None], ...] = (
     (rows.HEAD, None),
 )
 
-#: How many events a writer that fell behind reads to catch up (`WriteTransaction.newer`).
-CATCH_UP = 32
 
-
-class Store(Reads):
+class Store(Reads, Bookkeeping):
     """Append-only storage of signed events in one SQL database."""
 
     dialect = ""
@@ -219,66 +213,6 @@ class Store(Reads):
         except DatabaseFailure as error:
             raise LedgerError(f"cannot read the database at {self.where}: {error}") from None
 
-    # --- follower cursors (derived data) ----------------------------------------------------
-
-    def cursor(self, name: str) -> int:
-        """The last seq the follower `name` has handled (0 if it never ran)."""
-        with self.reading() as conn:
-            return cursors.get(conn, name)
-
-    def save_cursor(self, name: str, seq: int) -> None:
-        """Record that the follower `name` has handled every event up to `seq`."""
-        with self._writing_derived() as conn:
-            cursors.put(conn, name, seq)
-
-    def advance_cursor(self, name: str, *, expected: int, to: int) -> bool:
-        """Move the follower `name` from `expected` to `to` only if nobody moved it first.
-
-        A compare-and-set, so that followers of one name in several processes
-        (Slack bot replicas) each claim a different run of events. True if this
-        call made the move; False if the cursor was no longer at `expected`.
-        """
-        try:
-            with self._writing_derived() as conn:
-                return cursors.compare_and_set(conn, name, expected=expected, to=to)
-        except Refused:
-            # Another process inserted the first row for `name` at the same moment.
-            return False
-
-    # --- requests seen lately (neither the ledger nor derived from it) -----------------------
-
-    def first_sighting(
-        self, key: str, *, at: float, keep_until: float, wait: float = SIGHTING_WAIT_SECONDS
-    ) -> bool:
-        """Record `key` as seen at `at` and kept until `keep_until` (epoch seconds); True
-        if nobody had: of concurrent callers in any processes, exactly one gets True.
-
-        Keys whose time is up are pruned first. Writes `seen_requests` only, waiting
-        at most `wait` seconds for locks; past that, or when the database fails, it
-        raises `LedgerError` and records nothing (`ledger.store.sightings`).
-        """
-        try:
-            with self._transaction(wait=wait) as conn:
-                return sightings.first(conn, key, at=at, keep_until=keep_until)
-        except LockWait:
-            raise LedgerError(
-                f"the database at {self.where} was busy for over {wait:g} s "
-                "(another writer holds its lock); the request was not recorded"
-            ) from None
-        except DatabaseFailure as error:
-            raise LedgerError(f"cannot write to the database at {self.where}: {error}") from None
-
-    @contextmanager
-    def _writing_derived(self) -> Iterator[Conn]:
-        """A short transaction writing derived rows only (no write lock on the log)."""
-        try:
-            with self._transaction() as conn:
-                yield conn
-        except Refused:
-            raise
-        except DatabaseFailure as error:
-            raise LedgerError(f"cannot write to the database at {self.where}: {error}") from None
-
     # --- writes ---------------------------------------------------------------------------
 
     @contextmanager
@@ -313,49 +247,3 @@ class Store(Reads):
             yield txn
             if txn.last_written is not None:
                 self._committing(conn, txn.last_written)
-
-
-class WriteTransaction:
-    """What an append may do while it holds the write lock."""
-
-    def __init__(self, conn: Conn) -> None:
-        #: The locked connection, for derived tables kept in the same transaction.
-        self.conn = conn
-        #: The seq of the last event inserted in this transaction, if any.
-        self.last_written: int | None = None
-
-    def head(self) -> StoredEvent | None:
-        """The last committed event."""
-        return rows.head(self.conn)
-
-    def read_after(self, seq: int) -> list[StoredEvent]:
-        """Events committed after `seq`, in order."""
-        return rows.after(self.conn, seq)
-
-    def newer(self, seq: int) -> list[StoredEvent]:
-        """The first `CATCH_UP` events committed after `seq`, in order (all of them if fewer)."""
-        return rows.after_some(self.conn, seq, limit=CATCH_UP)
-
-    def by_idem(self, idem: str) -> StoredEvent | None:
-        """The event recorded under an idempotency key, if any."""
-        return rows.by_idem(self.conn, idem)
-
-    def insert(self, event: StoredEvent) -> None:
-        """Insert one event; a clash on seq, id or idem is a `Conflict`."""
-        self.insert_many([event])
-
-    def insert_many(self, events: Sequence[StoredEvent]) -> None:
-        """Insert events in seq order in one round trip; a clash is a `Conflict` (raised
-        here, or where the store sends the rows: at the latest when the block ends)."""
-        if not events:
-            return
-
-        def clash(error: Refused) -> Conflict:
-            # A clash on a key, or the chain trigger: either way, not the next link.
-            return Conflict(
-                f"event {events[0].seq} clashes with one already stored "
-                f"({error}); nothing was recorded. Look again and retry"
-            )
-
-        self.conn.executemany(rows.INSERT, [event.as_values() for event in events], refused=clash)
-        self.last_written = events[-1].seq

@@ -16,7 +16,7 @@ entities of each folded state (re-encoded only when an event touches them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -25,13 +25,13 @@ from events import GENESIS_PREV
 from ledger import projection
 from ledger.errors import ChainBroken
 from ledger.fold import apply
-from ledger.records import decode_row
 from ledger.state import PlanState, Recorded
 from ledger.store import Connection, StoredEvent, derived, rows
 from ledger.trust import Trust
 
 SNAPSHOT_EVERY = 1024
-_BATCH = 10_000
+#: How many rows a fold reads at a time.
+BATCH = 10_000
 
 
 @dataclass
@@ -182,7 +182,7 @@ def _follow_log(conn: Connection, head: Head, events: Sequence[Recorded]) -> Non
         apply(head.logged, event)
         if event.seq % SNAPSHOT_EVERY == 0:
             doc = projection.snapshot_doc(head.logged, head.logged_docs)
-            _save(conn, "seq", event, event.seq, doc)
+            save_snapshot(conn, "seq", event, event.seq, doc)
 
 
 def _snapshot_if_due(conn: Connection, head: Head, event: Recorded) -> None:
@@ -190,15 +190,18 @@ def _snapshot_if_due(conn: Connection, head: Head, event: Recorded) -> None:
     doc = None
     if _effective_snapshot_due(head, event):
         doc = projection.snapshot_doc(head.state, head.docs)
-        _save(conn, "effective", event, head.position, doc)
+        save_snapshot(conn, "effective", event, head.position, doc)
         head.since_snapshot = 0
     if head.in_order and event.seq % SNAPSHOT_EVERY == 0:
         # Both orders agree, so the head is also the state in log order (and once they
         # differ, `_follow_log` stores these).
-        _save(conn, "seq", event, event.seq, doc or projection.snapshot_doc(head.state, head.docs))
+        save_snapshot(
+            conn, "seq", event, event.seq, doc or projection.snapshot_doc(head.state, head.docs)
+        )
 
 
-def _save(conn: Connection, axis: str, event: Recorded, count: int, doc: bytes) -> None:
+def save_snapshot(conn: Connection, axis: str, event: Recorded, count: int, doc: bytes) -> None:
+    """Store a snapshot of `count` events on `axis`, taken just after `event`."""
     derived.save_snapshot(
         conn, axis=axis, seq=event.seq, effective=event.effective, count=count, doc=doc
     )
@@ -219,7 +222,7 @@ def _refold(conn: Connection, head: Head, earliest: tuple[str, int], trust: Trus
     head.state, head.docs = state, projection.DocCache()
     head.since_snapshot = 0
     while True:
-        batch = rows.in_order(conn, after=after, max_seq=head.position, limit=_BATCH)
+        batch = rows.in_order(conn, after=after, max_seq=head.position, limit=BATCH)
         for row in batch:
             event = trust.event(row)
             apply(head.state, event)
@@ -227,55 +230,14 @@ def _refold(conn: Connection, head: Head, earliest: tuple[str, int], trust: Trus
             head.since_snapshot += 1
             count += 1
             if head.since_snapshot >= SNAPSHOT_EVERY or event.type == "rfc.approved":
-                _save(conn, "effective", event, count, projection.snapshot_doc(head.state))
+                save_snapshot(conn, "effective", event, count, projection.snapshot_doc(head.state))
                 head.since_snapshot = 0
-        if len(batch) < _BATCH:
+        if len(batch) < BATCH:
             break
         after = (batch[-1].effective, batch[-1].seq)
     trust.counted(count, expected=head.position, between="the snapshot and the head")
     derived.clear_rows(conn)
     derived.write_rows(conn, projection.all_rows(head.state, head.meta()))
-
-
-def rebuild(conn: Connection, *, progress: Callable[[str], None] | None = None) -> Head:
-    """Drop every derived row and fold the whole log again (`milestone rebuild`).
-
-    Two linear passes: the plan's order for the head and its snapshots, then
-    log order for the '#N' snapshots and where the log ends. `progress` hears
-    how far each pass has come, a batch at a time.
-    """
-    say = progress or (lambda message: None)
-    derived.clear(conn)
-    head = Head()
-    count, after = 0, None
-    while batch := rows.in_order(conn, after=after, limit=_BATCH):
-        for row in batch:
-            event = decode_row(row)
-            apply(head.state, event)
-            head.top, count = event.order, count + 1
-            head.since_snapshot += 1
-            if head.since_snapshot >= SNAPSHOT_EVERY or event.type == "rfc.approved":
-                _save(conn, "effective", event, count, projection.snapshot_doc(head.state))
-                head.since_snapshot = 0
-        after = batch[-1].effective, batch[-1].seq
-        say(f"  plan: {count} events folded")
-    logged, last = PlanState(), ("", 0)
-    seq = 0
-    while batch := rows.in_seq(conn, after=seq, upto=seq + _BATCH):
-        for row in batch:
-            event = decode_row(row)
-            apply(logged, event)
-            head.in_order = head.in_order and event.order >= last
-            last = event.order
-            if event.seq == 1:
-                head.genesis = event.hash.hex()
-            if event.seq % SNAPSHOT_EVERY == 0:
-                _save(conn, "seq", event, event.seq, projection.snapshot_doc(logged))
-        seq = batch[-1].seq
-        say(f"  log: {seq} events folded")
-        head.position, head.hash = seq, batch[-1].hash.hex()
-    derived.write_rows(conn, projection.all_rows(head.state, head.meta()))
-    return head
 
 
 def seq_state(conn: Connection, seq: int, trust: Trust) -> PlanState:

@@ -19,6 +19,7 @@ from ledger.asof import NOW, AsOf
 from ledger.errors import ChainBroken, Conflict, InvalidInput, NotInitialised, PermissionDenied
 from ledger.head import SNAPSHOT_EVERY
 from ledger.merkle import TreeState
+from ledger.rebuild import rebuild
 from ledger.records import decode_row, event_doc
 from ledger.rules import authorise, permitted
 from ledger.signing import Signer
@@ -309,7 +310,7 @@ class Ledger:
         from the log (signed checkpoints and cosignatures are kept: they cannot be remade);
         return how many events were folded."""
         with self.store.locked() as conn:
-            self._head = heads.rebuild(conn, progress=progress)
+            self._head = rebuild(conn, progress=progress)
             self._tree = tree.rebuild(conn)
         return self._head.position
 

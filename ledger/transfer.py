@@ -15,7 +15,7 @@ from events import decode_body
 from ledger import tree
 from ledger.errors import DocumentError, InvalidInput
 from ledger.files import refusal, writable_path
-from ledger.head import rebuild
+from ledger.rebuild import rebuild
 from ledger.store import Store, StoredEvent
 from ledger.verify import Report, Unreadable, verify_rows
 

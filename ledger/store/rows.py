@@ -119,11 +119,6 @@ def by_idem(conn: Conn, idem: str) -> StoredEvent | None:
     return stored(row) if row is not None else None
 
 
-def after(conn: Conn, seq: int) -> list[StoredEvent]:
-    """Events with seq > `seq`, in order."""
-    return [stored(row) for row in conn.all(AFTER, {"after": seq})]
-
-
 def after_some(conn: Conn, seq: int, *, limit: int) -> list[StoredEvent]:
     """The first `limit` events with seq > `seq`, in order."""
     return [stored(row) for row in conn.all(AFTER_SOME, {"after": seq, "limit": limit})]

@@ -46,11 +46,6 @@ SCAN = (
 )
 
 
-def sqlite_path(url: sa.URL) -> Path | None:
-    """The file a SQLite URL names, or None for an in-memory or URI database."""
-    return path_of(url.database)
-
-
 def path_of(database: str | None) -> Path | None:
     """The file a SQLite database name is, or None for an in-memory or URI database."""
     if not database or database == ":memory:" or database.startswith("file:"):

@@ -26,10 +26,6 @@ class WriteTransaction:
         """The last committed event."""
         return rows.head(self.conn)
 
-    def read_after(self, seq: int) -> list[StoredEvent]:
-        """Events committed after `seq`, in order."""
-        return rows.after(self.conn, seq)
-
     def newer(self, seq: int) -> list[StoredEvent]:
         """The first `CATCH_UP` events committed after `seq`, in order (all of them if fewer)."""
         return rows.after_some(self.conn, seq, limit=CATCH_UP)
